@@ -56,7 +56,7 @@ export const SESSION_SORT_COLUMNS = [
 ] as const;
 export type SessionSortColumn = (typeof SESSION_SORT_COLUMNS)[number];
 
-/** The path's parameter list is wider than the schema enum (succeeded*/failed* exist on the path). */
+/** The path's parameter list is wider than the schema enum (the succeeded and failed columns exist only on the path). */
 export const PROTECTED_ITEM_SORT_COLUMNS = [
   'virtualMachineNameAsc',
   'virtualMachineNameDesc',

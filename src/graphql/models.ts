@@ -1,0 +1,16 @@
+/**
+ * Shapes the resolvers pass between parent and child fields (codegen mappers). Upstream DTOs are
+ * passed as they are; pages are assembled here because they span several upstream calls.
+ */
+import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
+
+export interface PageModel<T> {
+  totalCount: number;
+  offset: number;
+  limit: number;
+  hasNextPage: boolean;
+  items: T[];
+}
+
+export type SessionPageModel = PageModel<SessionDto>;
+export type ProtectedItemPageModel = PageModel<ProtectedItemDto>;

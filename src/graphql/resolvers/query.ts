@@ -1,0 +1,26 @@
+import type { SessionDto } from '../../upstream/dto';
+import { upstreamCall } from '../errors';
+import type { QueryResolvers } from '../generated/resolvers-types';
+import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../inputs';
+import { assemblePage } from '../paging';
+
+export const Query: QueryResolvers = {
+  async sessions(_parent, args, context) {
+    // Validate everything before the first upstream call.
+    const page = normalisePage(args.page, context.limits, 'page');
+    const filter = sessionFilter(args.filter);
+    const sort = sessionSort(args.sort);
+    const result = await upstreamCall(
+      assemblePage<SessionDto>(page, context.limits.upstreamPageSize, (offset, limit) =>
+        context.client.listSessions({ ...filter, sort, offset, limit }, { signal: context.signal }),
+      ),
+    );
+    // A later session(id) or nested field in the same request needs no extra call.
+    for (const session of result.items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
+    return result;
+  },
+
+  session(_parent, args, context) {
+    return context.loaders.sessionById.load(requireUuid(args.id, 'id'));
+  },
+};

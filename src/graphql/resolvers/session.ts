@@ -1,0 +1,51 @@
+import {
+  toLogStatus,
+  toProtectedItemStatus,
+  toSessionResult,
+  toSessionStatus,
+  toSessionType,
+} from '../enums';
+import type { ProtectedItemResolvers, SessionLogEntryResolvers, SessionResolvers } from '../generated/resolvers-types';
+import { protectedItemsArgs } from '../inputs';
+import { emptyPage } from '../paging';
+
+export const Session: SessionResolvers = {
+  name: (session) => session.name ?? null,
+  type: (session) => toSessionType(session.type),
+  rawType: (session) => session.type,
+  extendedType: (session) => session.extendedSessionType ?? null,
+  status: (session) => toSessionStatus(session.status),
+  rawStatus: (session) => session.status,
+  result: (session) => (session.result == null ? null : toSessionResult(session.result)),
+  rawResult: (session) => session.result ?? null,
+  reason: (session) => session.reason ?? null,
+  startTime: (session) => session.executionStartTime ?? null,
+  stopTime: (session) => session.executionStopTime ?? null,
+  durationMs: (session) => session.executionDuration ?? null,
+
+  protectedItems(session, args, context) {
+    const normalised = protectedItemsArgs(args, context.limits);
+    // The record already says there is nothing to protect here: no upstream call.
+    if (session._embedded != null && session._embedded.backupJobInfo == null) {
+      return emptyPage(normalised.page);
+    }
+    return context.loaders.protectedItems.load({ sessionId: session.id, ...normalised });
+  },
+
+  log: (session, _args, context) => context.loaders.sessionLog.load(session.id),
+};
+
+export const ProtectedItem: ProtectedItemResolvers = {
+  status: (item) => (item.status == null ? null : toProtectedItemStatus(item.status)),
+  rawStatus: (item) => item.status ?? null,
+  region: (item) => item.region ?? null,
+};
+
+export const SessionLogEntry: SessionLogEntryResolvers = {
+  time: (entry) => entry.logTime,
+  status: (entry) => toLogStatus(entry.status),
+  rawStatus: (entry) => entry.status,
+  message: (entry) => entry.message ?? null,
+  startTime: (entry) => entry.executionStartTime ?? null,
+  durationMs: (entry) => entry.executionDuration ?? null,
+};

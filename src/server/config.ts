@@ -1,0 +1,212 @@
+/**
+ * Configuration: read from the environment once at start-up, validated into one typed object that
+ * the rest of the code receives (nothing else reads process.env). Every mistake is reported at once,
+ * each with the variable's name and what is expected. Secrets are read here and never echoed.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface UpstreamConfig {
+  baseUrl: string;
+  username: string;
+  password: string;
+  apiVersion: string;
+  caFile: string | undefined;
+  /** PEM text of caFile, read once here. */
+  ca: string | undefined;
+  tlsInsecure: boolean;
+  connectTimeoutMs: number;
+  headersTimeoutMs: number;
+  bodyTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  maxConnections: number;
+  /** Largest Limit the gateway asks of the appliance in one call. */
+  pageSize: number;
+}
+
+export interface Config {
+  port: number;
+  host: string;
+  logLevel: LogLevel;
+  /** No VEEAM_BASE_URL: the gateway runs the embedded simulator and talks to it. */
+  demo: { sessionCount: number } | undefined;
+  /** Absent in demo mode until the simulator is up (main.ts fills it in). */
+  upstream: UpstreamConfig | undefined;
+  /** Largest `page.limit` a client may ask for. */
+  maxPageLimit: number;
+  /** Grace period for in-flight requests on SIGTERM. */
+  shutdownGraceMs: number;
+  /** Production hides internal error details from clients. */
+  production: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Defaults, each with the reason it is what it is. */
+export const DEFAULTS = {
+  /** Apollo's conventional port. */
+  PORT: 4000,
+  HOST: '0.0.0.0',
+  /** The revision the seed documents name; appliances accept a rolling window, so it is configurable. */
+  VEEAM_API_VERSION: '1.0-rev0',
+  /** A reachable appliance connects in milliseconds; 5 s covers a slow VPN without hanging clients. */
+  VEEAM_CONNECT_TIMEOUT_MS: 5_000,
+  /** Large session lists take the appliance a while to produce. */
+  VEEAM_HEADERS_TIMEOUT_MS: 30_000,
+  VEEAM_BODY_TIMEOUT_MS: 30_000,
+  /** Keep sockets warm between dashboard polls. */
+  VEEAM_KEEPALIVE_TIMEOUT_MS: 10_000,
+  /** The appliance is a small VM: a handful of parallel calls is what it serves well. */
+  VEEAM_MAX_CONNECTIONS: 8,
+  /** Limit's maximum is undocumented; 200 is what real clients page with. */
+  VEEAM_PAGE_SIZE: 200,
+  /** 1,000 sessions is several upstream pages: more belongs in an export, not a GraphQL page. */
+  MAX_PAGE_LIMIT: 1_000,
+  DEMO_SESSIONS: 3_000,
+  SHUTDOWN_GRACE_MS: 10_000,
+  LOG_LEVEL: 'info' as LogLevel,
+} as const;
+
+const intIn = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const bool = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const envSchema = z.object({
+  PORT: intIn(0, 65_535).optional(),
+  HOST: z.string().trim().min(1).optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+  }).optional(),
+  NODE_ENV: z.string().optional(),
+  VEEAM_BASE_URL: z
+    .string()
+    .trim()
+    .url('must be a URL such as https://backup.example.com:11005/api/v1')
+    .refine((value) => !URL.canParse(value) || /^https?:$/.test(new URL(value).protocol), 'must start with https:// (or http:// for a local simulator)')
+    .optional(),
+  VEEAM_USERNAME: z.string().min(1, 'must not be empty').optional(),
+  VEEAM_PASSWORD: z.string().min(1, 'must not be empty').optional(),
+  VEEAM_PASSWORD_FILE: z.string().min(1, 'must not be empty').optional(),
+  VEEAM_API_VERSION: z.string().trim().regex(/^\d+\.\d+-rev\d+$/, 'must look like 1.0-rev0').optional(),
+  VEEAM_CA_FILE: z.string().min(1, 'must not be empty').optional(),
+  VEEAM_TLS_INSECURE: bool.optional(),
+  VEEAM_CONNECT_TIMEOUT_MS: intIn(1, 600_000).optional(),
+  VEEAM_HEADERS_TIMEOUT_MS: intIn(1, 600_000).optional(),
+  VEEAM_BODY_TIMEOUT_MS: intIn(1, 600_000).optional(),
+  VEEAM_KEEPALIVE_TIMEOUT_MS: intIn(1, 600_000).optional(),
+  VEEAM_MAX_CONNECTIONS: intIn(1, 256).optional(),
+  VEEAM_PAGE_SIZE: intIn(1, 10_000).optional(),
+  MAX_PAGE_LIMIT: intIn(1, 100_000).optional(),
+  DEMO_SESSIONS: intIn(1, 200_000).optional(),
+  SHUTDOWN_GRACE_MS: intIn(0, 600_000).optional(),
+});
+
+type Env = Record<string, string | undefined>;
+
+/** Reads and validates the environment. Throws ConfigError listing every problem. */
+export function loadConfig(env: Env = process.env): Config {
+  // Empty variables mean "unset": docker/compose files often declare FOO= to document a knob.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = envSchema.safeParse(present);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const upstream = e.VEEAM_BASE_URL === undefined ? undefined : readUpstream(e, e.VEEAM_BASE_URL, problems);
+  if (e.VEEAM_BASE_URL === undefined) {
+    for (const name of ['VEEAM_USERNAME', 'VEEAM_PASSWORD', 'VEEAM_PASSWORD_FILE', 'VEEAM_CA_FILE'] as const) {
+      if (e[name] !== undefined) problems.push(`${name} is set but VEEAM_BASE_URL is not (without it the gateway runs in demo mode)`);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port: e.PORT ?? DEFAULTS.PORT,
+    host: e.HOST ?? DEFAULTS.HOST,
+    logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
+    demo: upstream ? undefined : { sessionCount: e.DEMO_SESSIONS ?? DEFAULTS.DEMO_SESSIONS },
+    upstream,
+    maxPageLimit: e.MAX_PAGE_LIMIT ?? DEFAULTS.MAX_PAGE_LIMIT,
+    shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? DEFAULTS.SHUTDOWN_GRACE_MS,
+    production: e.NODE_ENV === 'production',
+  };
+}
+
+type ParsedEnv = z.infer<typeof envSchema>;
+
+function readUpstream(e: ParsedEnv, baseUrl: string, problems: string[]): UpstreamConfig | undefined {
+  if (e.VEEAM_USERNAME === undefined) problems.push('VEEAM_USERNAME is required when VEEAM_BASE_URL is set');
+  if (e.VEEAM_PASSWORD !== undefined && e.VEEAM_PASSWORD_FILE !== undefined) {
+    problems.push('set VEEAM_PASSWORD or VEEAM_PASSWORD_FILE, not both');
+  }
+  if (e.VEEAM_PASSWORD === undefined && e.VEEAM_PASSWORD_FILE === undefined) {
+    problems.push('VEEAM_PASSWORD or VEEAM_PASSWORD_FILE is required when VEEAM_BASE_URL is set');
+  }
+  const password = e.VEEAM_PASSWORD ?? readSecretFile('VEEAM_PASSWORD_FILE', e.VEEAM_PASSWORD_FILE, problems);
+  const ca = readCaFile(e.VEEAM_CA_FILE, problems);
+  if (e.VEEAM_TLS_INSECURE === true && e.VEEAM_CA_FILE !== undefined) {
+    problems.push('set VEEAM_CA_FILE or VEEAM_TLS_INSECURE=true, not both (a CA bundle makes insecure mode unnecessary)');
+  }
+  if (problems.length > 0 || e.VEEAM_USERNAME === undefined || password === undefined) return undefined;
+  return {
+    baseUrl,
+    username: e.VEEAM_USERNAME,
+    password,
+    apiVersion: e.VEEAM_API_VERSION ?? DEFAULTS.VEEAM_API_VERSION,
+    caFile: e.VEEAM_CA_FILE,
+    ca,
+    tlsInsecure: e.VEEAM_TLS_INSECURE ?? false,
+    connectTimeoutMs: e.VEEAM_CONNECT_TIMEOUT_MS ?? DEFAULTS.VEEAM_CONNECT_TIMEOUT_MS,
+    headersTimeoutMs: e.VEEAM_HEADERS_TIMEOUT_MS ?? DEFAULTS.VEEAM_HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: e.VEEAM_BODY_TIMEOUT_MS ?? DEFAULTS.VEEAM_BODY_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.VEEAM_KEEPALIVE_TIMEOUT_MS ?? DEFAULTS.VEEAM_KEEPALIVE_TIMEOUT_MS,
+    maxConnections: e.VEEAM_MAX_CONNECTIONS ?? DEFAULTS.VEEAM_MAX_CONNECTIONS,
+    pageSize: e.VEEAM_PAGE_SIZE ?? DEFAULTS.VEEAM_PAGE_SIZE,
+  };
+}
+
+function readSecretFile(name: string, path: string | undefined, problems: string[]): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    // Mounted secrets usually end with a newline that is not part of the password.
+    const value = readFileSync(path, 'utf8').replace(/\r?\n$/, '');
+    if (value === '') problems.push(`${name} points to an empty file (${path})`);
+    return value;
+  } catch (error) {
+    problems.push(`${name} cannot be read (${path}): ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
+    return undefined;
+  }
+}
+
+function readCaFile(path: string | undefined, problems: string[]): string | undefined {
+  if (path === undefined) return undefined;
+  try {
+    const pem = readFileSync(path, 'utf8');
+    if (!pem.includes('-----BEGIN CERTIFICATE-----')) {
+      problems.push(`VEEAM_CA_FILE (${path}) holds no PEM certificate`);
+      return undefined;
+    }
+    return pem;
+  } catch (error) {
+    problems.push(`VEEAM_CA_FILE cannot be read (${path}): ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
+    return undefined;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * The gateway's HTTP server: routes /graphql to Apollo (GET and POST), the health endpoints, and the
+ * offline playground; owns the lifecycle (start, graceful stop, upstream logout).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import type { Logger } from 'pino';
+import { createContext, type GatewayContext } from '../graphql/context';
+import { createUpstream, type Upstream } from '../upstream';
+import { createApolloServer } from './apollo';
+import { HttpError, readJsonBody } from './body';
+import type { Config, UpstreamConfig } from './config';
+import { createReadinessCheck } from './health';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GatewayOptions {
+  config: Config;
+  upstream: UpstreamConfig;
+  logger: Logger;
+}
+
+export interface Gateway {
+  /** e.g. http://127.0.0.1:4000 */
+  readonly url: string;
+  readonly server: Server;
+  readonly upstream: Upstream;
+  /** Stops accepting, drains in-flight requests, logs out upstream, closes the pool. */
+  close(): Promise<void>;
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    ...headers,
+  });
+  res.end(text);
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** An AbortSignal that fires when the client goes away before its response is complete. */
+function clientGoneSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+  return controller.signal;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const { config, logger } = options;
+  const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }));
+  const limits = { maxPageLimit: config.maxPageLimit, upstreamPageSize: options.upstream.pageSize };
+  const readiness = createReadinessCheck(upstream.client, logger);
+  const server = createServer();
+  // Keep-alive sockets outliving the upstream's ones is harmless; long idle ones are not.
+  server.keepAliveTimeout = 5_000;
+  const apollo = createApolloServer({ httpServer: server, logger, production: config.production });
+  await apollo.start();
+
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    route(req, res).catch((error: unknown) => {
+      logger.error({ err: error }, 'unhandled error while serving a request');
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else res.destroy();
+    });
+  });
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      return sendJson(res, 200, { status: 'ok' });
+    }
+    if (url.pathname === '/readyz' && (req.method === 'GET' || req.method === 'HEAD')) {
+      const result = await readiness();
+      return sendJson(res, result.ready ? 200 : 503, result);
+    }
+    if (url.pathname === GRAPHQL_PATH) return serveGraphQL(apollo, req, res, url.search);
+    sendJson(res, 404, { error: 'not found', message: `No route for ${req.method ?? 'GET'} ${url.pathname}` });
+  }
+
+  async function serveGraphQL(
+    apolloServer: ApolloServer<GatewayContext>,
+    req: IncomingMessage,
+    res: ServerResponse,
+    search: string,
+  ): Promise<void> {
+    let body: unknown;
+    try {
+      body = await readJsonBody(req);
+    } catch (error) {
+      if (!(error instanceof HttpError)) throw error;
+      return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+    }
+    const signal = clientGoneSignal(res);
+    const response = await apolloServer.executeHTTPGraphQLRequest({
+      httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search, body },
+      context: async () => createContext(upstream.client, limits, signal),
+    });
+    for (const [key, value] of response.headers) res.setHeader(key, value);
+    res.statusCode = response.status ?? 200;
+    if (response.body.kind === 'complete') {
+      res.end(response.body.string);
+      return;
+    }
+    for await (const chunk of response.body.asyncIterator) res.write(chunk);
+    res.end();
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    server,
+    upstream,
+    close() {
+      closing ??= (async () => {
+        await apollo.stop(); // drains in-flight requests and closes the HTTP server
+        await upstream.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * Typed operations of the Veeam Backup for AWS REST API used by the gateway. Each call carries the
+ * gateway's bearer token; a 401 drops that token, obtains a new one (single flight in TokenManager)
+ * and retries the call exactly once.
+ */
+import type {
+  ProductVersionDto,
+  ProtectedItemsPageDto,
+  SessionDto,
+  SessionLogDto,
+  SessionsPageDto,
+} from './dto';
+import { UpstreamBadResponseError, UpstreamHttpError } from './errors';
+import type { UpstreamHttp, UpstreamRequest } from './http-client';
+import { protectedItemsQuery, sessionsQuery, type ListProtectedItemsParams, type ListSessionsParams } from './query';
+import type { TokenManager } from './token-manager';
+
+export interface CallOptions {
+  /** Aborts the upstream call (client gone, request deadline). */
+  signal?: AbortSignal;
+}
+
+type DataRequest = Omit<UpstreamRequest, 'method' | 'headers' | 'body'>;
+
+export class VeeamClient {
+  constructor(
+    private readonly http: UpstreamHttp,
+    private readonly tokens: TokenManager,
+  ) {}
+
+  async listSessions(params: ListSessionsParams, options: CallOptions = {}): Promise<SessionsPageDto> {
+    const body = await this.get<SessionsPageDto>({ path: '/sessions', query: sessionsQuery(params), endpoint: 'GET /sessions', ...options });
+    return expectPage(body, 'GET /sessions');
+  }
+
+  async getSession(id: string, options: CallOptions = {}): Promise<SessionDto> {
+    const endpoint = 'GET /sessions/{id}';
+    const body = await this.get<SessionDto>({ path: `/sessions/${encodeURIComponent(id)}`, endpoint, ...options });
+    if (!isRecord(body) || typeof body.id !== 'string') throw new UpstreamBadResponseError(endpoint, 'not a session');
+    return body;
+  }
+
+  /** The spec's plural path (the 2.0 Help Center's singular `/session/…` is a typo). */
+  async listProtectedItems(
+    sessionId: string,
+    params: ListProtectedItemsParams,
+    options: CallOptions = {},
+  ): Promise<ProtectedItemsPageDto> {
+    const endpoint = 'GET /sessions/{id}/protectedItems';
+    const body = await this.get<ProtectedItemsPageDto>({
+      path: `/sessions/${encodeURIComponent(sessionId)}/protectedItems`,
+      query: protectedItemsQuery(params),
+      endpoint,
+      ...options,
+    });
+    return expectPage(body, endpoint);
+  }
+
+  async getSessionLog(sessionId: string, options: CallOptions = {}): Promise<SessionLogDto> {
+    const endpoint = 'GET /sessions/{id}/log';
+    const body = await this.get<SessionLogDto>({ path: `/sessions/${encodeURIComponent(sessionId)}/log`, endpoint, ...options });
+    if (!isRecord(body) || (body.log !== undefined && !Array.isArray(body.log))) {
+      throw new UpstreamBadResponseError(endpoint, 'not a session log');
+    }
+    return body;
+  }
+
+  async getVersion(options: CallOptions = {}): Promise<ProductVersionDto> {
+    const body = await this.get<ProductVersionDto>({ path: '/system/version', endpoint: 'GET /system/version', ...options });
+    if (!isRecord(body)) throw new UpstreamBadResponseError('GET /system/version', 'not a version');
+    return body;
+  }
+
+  private async get<T>(req: DataRequest): Promise<T | undefined> {
+    const token = await this.tokens.getAccessToken();
+    try {
+      return await this.send<T>(req, token);
+    } catch (error) {
+      if (!(error instanceof UpstreamHttpError) || error.status !== 401) throw error;
+      this.tokens.invalidate(token);
+      // Exactly one retry: a second 401 means the new token is refused too, which retrying won't fix.
+      return this.send<T>(req, await this.tokens.getAccessToken());
+    }
+  }
+
+  private async send<T>(req: DataRequest, token: string): Promise<T | undefined> {
+    const { body } = await this.http.request<T>({ ...req, method: 'GET', headers: { authorization: `Bearer ${token}` } });
+    return body;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> & object {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function expectPage<P extends { totalCount: number; results: unknown[] }>(body: P | undefined, endpoint: string): P {
+  if (!isRecord(body) || typeof body.totalCount !== 'number' || !Array.isArray(body.results)) {
+    throw new UpstreamBadResponseError(endpoint, 'not a page ({totalCount, results})');
+  }
+  return body;
+}

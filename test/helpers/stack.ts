@@ -1,0 +1,54 @@
+/**
+ * The real gateway in front of the real simulator, both on ephemeral loopback ports, plus a small
+ * GraphQL client. What end-to-end tests run against.
+ */
+import { request } from 'undici';
+import { loadConfig, type Config, type UpstreamConfig } from '../../src/server/config';
+import { startGateway, type Gateway } from '../../src/server/gateway';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
+import { captureLogs, upstreamConfigFor, type CapturedLogs } from './upstream';
+
+export interface GraphQLResponse<D = Record<string, unknown>> {
+  status: number;
+  data?: D | null;
+  errors?: Array<{ message: string; path?: Array<string | number>; extensions?: Record<string, unknown> }>;
+}
+
+export interface Stack {
+  sim: Simulator;
+  gateway: Gateway;
+  logs: CapturedLogs;
+  gql<D = Record<string, unknown>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<D>>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  simulator?: SimulatorOptions;
+  env?: Record<string, string>;
+  upstream?: Partial<UpstreamConfig>;
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const sim = await startSimulator({ sessionCount: 500, anchor: new Date('2026-11-01T00:00:00Z'), ...options.simulator });
+  const logs = captureLogs('info');
+  const config: Config = { ...loadConfig({ LOG_LEVEL: 'info', ...options.env }), port: 0, host: '127.0.0.1' };
+  const gateway = await startGateway({ config, upstream: upstreamConfigFor(sim, options.upstream), logger: logs.logger });
+  return {
+    sim,
+    gateway,
+    logs,
+    async gql<D>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<D>> {
+      const response = await request(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.body.json()) as Omit<GraphQLResponse<D>, 'status'>;
+      return { status: response.statusCode, ...body };
+    },
+    async close() {
+      await gateway.close();
+      await sim.close();
+    },
+  };
+}

@@ -1,0 +1,56 @@
+/**
+ * Shared fixtures for tests that talk to the simulator: an upstream config pointing at it and a
+ * logger whose lines the test can read.
+ */
+import { Writable } from 'node:stream';
+import type { Logger } from 'pino';
+import { DEFAULTS, type UpstreamConfig } from '../../src/server/config';
+import { createLogger } from '../../src/server/logger';
+import type { Simulator } from '../../src/simulator';
+
+export function upstreamConfigFor(sim: Simulator, overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
+  return {
+    baseUrl: sim.url,
+    username: sim.credentials.username,
+    password: sim.credentials.password,
+    apiVersion: DEFAULTS.VEEAM_API_VERSION,
+    caFile: undefined,
+    ca: undefined,
+    tlsInsecure: false,
+    connectTimeoutMs: 2_000,
+    headersTimeoutMs: 10_000,
+    bodyTimeoutMs: 10_000,
+    keepAliveTimeoutMs: DEFAULTS.VEEAM_KEEPALIVE_TIMEOUT_MS,
+    maxConnections: DEFAULTS.VEEAM_MAX_CONNECTIONS,
+    pageSize: DEFAULTS.VEEAM_PAGE_SIZE,
+    ...overrides,
+  };
+}
+
+export interface CapturedLogs {
+  logger: Logger;
+  /** Every line written so far, raw (what an operator's log shipper would receive). */
+  text(): string;
+  lines(): Array<Record<string, unknown>>;
+}
+
+export function captureLogs(level: 'info' | 'debug' | 'trace' = 'trace'): CapturedLogs {
+  const chunks: string[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      chunks.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const logger = createLogger(level, sink);
+  const text = (): string => chunks.join('');
+  return {
+    logger,
+    text,
+    lines: () =>
+      text()
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
+  };
+}

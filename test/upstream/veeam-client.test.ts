@@ -1,0 +1,189 @@
+/**
+ * The typed client over real HTTP: the exact query strings the appliance receives, the headers
+ * every call carries, and failures typed by kind (HTTP, network, timeout, abort).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import {
+  createUpstream,
+  UpstreamAbortedError,
+  UpstreamBadResponseError,
+  UpstreamHttpError,
+  UpstreamNetworkError,
+  UpstreamTimeoutError,
+  type Upstream,
+} from '../../src/upstream';
+import { startSimulator, type Simulator } from '../../src/simulator';
+import { captureLogs, upstreamConfigFor } from '../helpers/upstream';
+
+let sim: Simulator;
+let upstream: Upstream;
+
+beforeAll(async () => {
+  sim = await startSimulator({ sessionCount: 300, anchor: new Date('2026-11-01T00:00:00Z') });
+  upstream = createUpstream(upstreamConfigFor(sim), captureLogs().logger);
+});
+
+afterAll(async () => {
+  await upstream.close();
+  await sim.close();
+});
+
+beforeEach(() => {
+  sim.resetRequests();
+  sim.counters.reset();
+  sim.knobs.faultRules = [];
+  sim.knobs.latencyMs = 0;
+});
+
+const lastRequest = (endpoint: string) => {
+  const matching = sim.requests.filter((r) => r.endpoint === endpoint);
+  return matching[matching.length - 1];
+};
+
+describe('list sessions', () => {
+  it('sends every query parameter of the spec exactly', async () => {
+    const session = sim.data.sessions.find((s) => s._embedded?.backupJobInfo !== undefined);
+    expect(session).toBeDefined();
+    await upstream.client.listSessions({
+      offset: 5,
+      limit: 25,
+      sort: ['durationDesc', 'typeAsc', 'usnDesc'],
+      status: ['Succeeded', 'Warning'],
+      types: ['Policy', 'Job'],
+      usn: 42,
+      policyId: '3f0e4a36-0e3c-4a59-9d43-1d0a7c1b2e33',
+      parentSessionId: '4a1f5b47-1f4d-4b6a-8e54-2e1b8d2c3f44',
+      vmId: 'b7e9c1d2-2a3b-4c5d-8e6f-0a1b2c3d4e5f',
+      fromUtc: '2026-10-01T00:00:00Z',
+      toUtc: new Date('2026-10-31T23:59:59.999Z'),
+    });
+    expect(lastRequest('GET /sessions')?.query).toBe(
+      'Offset=5&Limit=25&Sort=durationDesc&Sort=typeAsc&Sort=usnDesc&Status=Succeeded&Status=Warning' +
+        '&Types=Policy&Types=Job&Usn=42&PolicyId=3f0e4a36-0e3c-4a59-9d43-1d0a7c1b2e33' +
+        '&ParentSessionId=4a1f5b47-1f4d-4b6a-8e54-2e1b8d2c3f44&VmId=b7e9c1d2-2a3b-4c5d-8e6f-0a1b2c3d4e5f' +
+        '&FromUtc=2026-10-01T00%3A00%3A00Z&ToUtc=2026-10-31T23%3A59%3A59.999Z',
+    );
+  });
+
+  it('carries x-api-version, Accept and a bearer token on every call, the token call included', async () => {
+    await upstream.client.listSessions({ limit: 1 });
+    for (const request of sim.requests) {
+      expect(request.headers['x-api-version']).toBe('1.0-rev0');
+      expect(request.headers['accept']).toBe('application/json');
+    }
+    expect(lastRequest('GET /sessions')?.headers['authorization']).toMatch(/^Bearer \S+$/);
+  });
+
+  it('returns the documented envelope', async () => {
+    const page = await upstream.client.listSessions({ offset: 0, limit: 3, sort: ['startTimeDesc'] });
+    expect(page.totalCount).toBe(300);
+    expect(page.results).toHaveLength(3);
+    expect(page.results[0]).toEqual(expect.objectContaining({ id: expect.any(String), usn: expect.any(Number) }));
+  });
+});
+
+describe('session reads', () => {
+  it('lists protected items on the plural path with every parameter', async () => {
+    const backup = sim.data.sessions.find((s) => (sim.data.protectedItems(s.id)?.length ?? 0) > 3);
+    if (!backup) throw new Error('the simulator data has no backup session with items');
+    const page = await upstream.client.listProtectedItems(backup.id, {
+      offset: 1,
+      limit: 2,
+      searchPattern: 'web',
+      sort: ['regionDesc', 'virtualMachineNameAsc'],
+    });
+    const request = lastRequest('GET /sessions/{id}/protectedItems');
+    expect(request?.path).toBe(`/api/v1/sessions/${backup.id}/protectedItems`);
+    expect(request?.query).toBe('Offset=1&Limit=2&SearchPattern=web&Sort=regionDesc&Sort=virtualMachineNameAsc');
+    expect(page.results.length).toBeLessThanOrEqual(2);
+  });
+
+  it('gets one session and its log', async () => {
+    const first = sim.data.sessions[0];
+    if (!first) throw new Error('no sessions');
+    await expect(upstream.client.getSession(first.id)).resolves.toMatchObject({ id: first.id });
+    const log = await upstream.client.getSessionLog(first.id);
+    expect(log.sessionId).toBe(first.id);
+    expect(log.log?.length).toBeGreaterThan(0);
+  });
+});
+
+describe('failures are typed by kind', () => {
+  it('HTTP errors carry status, errorCode and Retry-After but not the body or URL', async () => {
+    sim.knobs.faultRules = [{ pathIncludes: '/sessions', status: 503, errorCode: 'ServiceUnavailable', times: 1 }];
+    const failure = await upstream.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(UpstreamHttpError);
+    expect(failure).toMatchObject({ status: 503, errorCode: 'ServiceUnavailable', endpoint: 'GET /sessions' });
+    expect((failure as Error).message).not.toContain('127.0.0.1');
+
+    sim.knobs.rate429 = 1;
+    sim.knobs.retryAfterSeconds = 7;
+    const limited = await upstream.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
+    sim.knobs.rate429 = 0;
+    expect(limited).toMatchObject({ status: 429, retryAfterSeconds: 7 });
+  });
+
+  it('a header timeout is an UpstreamTimeoutError', async () => {
+    const slow = createUpstream(upstreamConfigFor(sim, { headersTimeoutMs: 100 }), captureLogs().logger);
+    await slow.client.listSessions({ limit: 1 }); // log in first: the timeout must hit a data call
+    sim.knobs.latencyMs = 500;
+    const failure = await slow.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
+    sim.knobs.latencyMs = 0;
+    await slow.close();
+    expect(failure).toBeInstanceOf(UpstreamTimeoutError);
+    expect(failure).toMatchObject({ phase: 'headers', code: 'UPSTREAM_TIMEOUT' });
+  });
+
+  it('a refused connection is an UpstreamNetworkError', async () => {
+    const closed = await startSimulator({ sessionCount: 1 });
+    const url = closed.url;
+    await closed.close();
+    const dead = createUpstream({ ...upstreamConfigFor(sim), baseUrl: url }, captureLogs().logger);
+    const failure = await dead.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
+    await dead.close();
+    // The login is the first call: its failure is reported as an auth failure caused by the network.
+    expect(failure).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', reason: 'TOKEN_ENDPOINT_FAILED' });
+    expect((failure as Error & { cause: unknown }).cause).toBeInstanceOf(UpstreamNetworkError);
+    expect((failure as Error).message).toMatch(/unreachable \(ECONNREFUSED\)/);
+  });
+
+  it('a dropped connection on a data call is an UpstreamNetworkError', async () => {
+    await upstream.client.listSessions({ limit: 1 });
+    sim.knobs.faultRules = [{ pathIncludes: '/sessions', status: 0, drop: true, times: 1 }];
+    const failure = await upstream.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(UpstreamNetworkError);
+  });
+
+  it('an aborted call is an UpstreamAbortedError', async () => {
+    await upstream.client.listSessions({ limit: 1 });
+    sim.knobs.latencyMs = 300;
+    const controller = new AbortController();
+    const pending = upstream.client.listSessions({ limit: 1 }, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    await expect(pending).rejects.toBeInstanceOf(UpstreamAbortedError);
+  });
+});
+
+describe('a 2xx that breaks the contract', () => {
+  let server: Server;
+  afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('is an UpstreamBadResponseError, not a crash', async () => {
+    server = createServer((req, res) => {
+      if (req.url?.endsWith('/token')) {
+        res.setHeader('content-type', 'application/json');
+        res.end(JSON.stringify({ access_token: 'a', refresh_token: 'r', expires_in: 3600 }));
+        return;
+      }
+      res.setHeader('content-type', 'application/json');
+      res.end(req.url?.includes('/log') ? '<html>oops</html>' : JSON.stringify({ results: 'nope' }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const odd = createUpstream({ ...upstreamConfigFor(sim), baseUrl: `http://127.0.0.1:${port}/api/v1` }, captureLogs().logger);
+    await expect(odd.client.listSessions({ limit: 1 })).rejects.toBeInstanceOf(UpstreamBadResponseError);
+    await expect(odd.client.getSessionLog('x')).rejects.toBeInstanceOf(UpstreamBadResponseError);
+    await odd.close();
+  });
+});
