@@ -4,6 +4,7 @@ module.exports = {
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
   transform: { '^.+\\.tsx?$': ['@swc/jest', { jsc: { target: 'es2022' }, sourceMaps: 'inline' }] },
-  // Integration tests start real HTTP servers; they are cheap but not instant on a shared 2-core box.
-  testTimeout: 30000,
+  reporters: ['default', '<rootDir>/test/reporters/summary-line.js'],
+  // Integration tests start real HTTP servers and a browser; generous, since CI machines are shared.
+  testTimeout: 60000,
 };

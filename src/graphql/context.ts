@@ -1,10 +1,10 @@
 /**
  * The per-request GraphQL context: the upstream client, this request's DataLoaders (so batching and
- * de-duplication never cross requests), the limits, and the signal that aborts upstream work when
- * the client goes away.
+ * de-duplication never cross requests), the limits, and the call options every upstream call of the
+ * request carries (the signal that aborts it when the client goes away, the per-request call count).
  */
-import type { VeeamClient } from '../upstream/veeam-client';
-import { createLoaders, type Loaders } from './loaders';
+import type { CallOptions, CallStats, VeeamClient } from '../upstream/veeam-client';
+import { createLoaders, type LoaderTelemetry, type Loaders } from './loaders';
 
 export interface GatewayLimits {
   /** Largest `page.limit` a client may ask for. */
@@ -13,13 +13,39 @@ export interface GatewayLimits {
   upstreamPageSize: number;
 }
 
-export interface GatewayContext {
+/** What every request shares: built once at start-up. */
+export interface GatewayServices {
   client: VeeamClient;
-  loaders: Loaders;
   limits: GatewayLimits;
+  telemetry?: LoaderTelemetry;
+}
+
+/** What identifies one request. */
+export interface RequestInfo {
+  requestId: string;
+  /** The authenticated client's name (`anonymous` without client authentication). */
+  clientId: string;
   signal: AbortSignal;
 }
 
-export function createContext(client: VeeamClient, limits: GatewayLimits, signal: AbortSignal): GatewayContext {
-  return { client, limits, signal, loaders: createLoaders(client, limits, signal) };
+export interface GatewayContext extends RequestInfo {
+  client: VeeamClient;
+  loaders: Loaders;
+  limits: GatewayLimits;
+  stats: CallStats;
+  /** Pass to every upstream call made for this request. */
+  call: Required<CallOptions>;
+}
+
+export function createContext(services: GatewayServices, info: RequestInfo): GatewayContext {
+  const stats: CallStats = { upstreamCalls: 0 };
+  const call = { signal: info.signal, stats };
+  return {
+    ...info,
+    client: services.client,
+    limits: services.limits,
+    stats,
+    call,
+    loaders: createLoaders(services.client, services.limits, call, services.telemetry),
+  };
 }

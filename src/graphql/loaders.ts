@@ -6,7 +6,7 @@
 import DataLoader from 'dataloader';
 import type { LogItemDto, ProtectedItemDto, SessionDto } from '../upstream/dto';
 import { UpstreamHttpError } from '../upstream/errors';
-import type { VeeamClient } from '../upstream/veeam-client';
+import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
 import type { GatewayLimits } from './context';
 import { toGraphQLError } from './errors';
 import type { ProtectedItemsArgs } from './inputs';
@@ -15,6 +15,8 @@ import { assemblePage, emptyPage } from './paging';
 
 export interface ProtectedItemsKey extends ProtectedItemsArgs {
   sessionId: string;
+  /** Not part of the key: decides how long the answer may be cached. */
+  sessionFinished: boolean;
 }
 
 export interface Loaders {
@@ -24,30 +26,49 @@ export interface Loaders {
   sessionLog: DataLoader<string, LogItemDto[]>;
 }
 
+/** Told of every batch a loader dispatches (metrics). */
+export interface LoaderTelemetry {
+  observeBatch(loader: keyof Loaders, size: number): void;
+}
+
 const isNotFound = (error: unknown): boolean => error instanceof UpstreamHttpError && error.status === 404;
 
 /** Runs `load` for every key in parallel; a failure stays with its key (partial results survive). */
-function fanOut<K, V>(load: (key: K) => Promise<V>): DataLoader.BatchLoadFn<K, V> {
-  return (keys) =>
-    Promise.all(keys.map((key) => load(key).catch((error: unknown) => toGraphQLError(error))));
+function fanOut<K, V>(
+  name: keyof Loaders,
+  telemetry: LoaderTelemetry | undefined,
+  load: (key: K) => Promise<V>,
+): DataLoader.BatchLoadFn<K, V> {
+  return (keys) => {
+    telemetry?.observeBatch(name, keys.length);
+    return Promise.all(keys.map((key) => load(key).catch((error: unknown) => toGraphQLError(error))));
+  };
 }
 
 export function protectedItemsCacheKey(key: ProtectedItemsKey): string {
   return JSON.stringify([key.sessionId, key.search ?? null, key.sort, key.page.offset, key.page.limit]);
 }
 
-export function createLoaders(client: VeeamClient, limits: GatewayLimits, signal: AbortSignal): Loaders {
+export function createLoaders(
+  client: VeeamClient,
+  limits: GatewayLimits,
+  call: CallOptions,
+  telemetry?: LoaderTelemetry,
+): Loaders {
   return {
     sessionById: new DataLoader<string, SessionDto | null>(
-      fanOut((id) => client.getSession(id, { signal }).catch((error: unknown) => {
+      fanOut('sessionById', telemetry, (id) => client.getSession(id, call).catch((error: unknown) => {
         if (isNotFound(error)) return null;
         throw error;
       })),
     ),
     protectedItems: new DataLoader<ProtectedItemsKey, ProtectedItemPageModel, string>(
-      fanOut((key) =>
+      fanOut('protectedItems', telemetry, (key) =>
         assemblePage<ProtectedItemDto>(key.page, limits.upstreamPageSize, (offset, limit) =>
-          client.listProtectedItems(key.sessionId, { offset, limit, searchPattern: key.search, sort: key.sort }, { signal }),
+          client.listProtectedItems(key.sessionId, { offset, limit, searchPattern: key.search, sort: key.sort }, {
+            ...call,
+            sessionFinished: key.sessionFinished,
+          }),
         ).catch((error: unknown) => {
           // The appliance answers 404 for sessions that protect nothing (non-backup sessions).
           if (isNotFound(error)) return emptyPage<ProtectedItemDto>(key.page);
@@ -57,7 +78,7 @@ export function createLoaders(client: VeeamClient, limits: GatewayLimits, signal
       { cacheKeyFn: protectedItemsCacheKey },
     ),
     sessionLog: new DataLoader<string, LogItemDto[]>(
-      fanOut(async (id) => (await client.getSessionLog(id, { signal })).log ?? []),
+      fanOut('sessionLog', telemetry, async (id) => (await client.getSessionLog(id, call)).log ?? []),
     ),
   };
 }

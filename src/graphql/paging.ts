@@ -39,7 +39,7 @@ export async function assemblePage<T extends { id: string }>(
     totalCount,
     offset: page.offset,
     limit: page.limit,
-    hasNextPage: page.offset + Math.max(page.limit, items.length) < totalCount,
+    hasNextPage: page.offset + page.limit < totalCount,
     items,
   };
 }

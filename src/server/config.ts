@@ -8,15 +8,9 @@ import { z } from 'zod';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export interface UpstreamConfig {
-  baseUrl: string;
-  username: string;
-  password: string;
+/** How the gateway talks to an appliance, whichever it is (also the demo simulator). */
+export interface UpstreamTuning {
   apiVersion: string;
-  caFile: string | undefined;
-  /** PEM text of caFile, read once here. */
-  ca: string | undefined;
-  tlsInsecure: boolean;
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
@@ -24,6 +18,24 @@ export interface UpstreamConfig {
   maxConnections: number;
   /** Largest Limit the gateway asks of the appliance in one call. */
   pageSize: number;
+  cache: {
+    /** How long a finished session's protected items are kept. 0 = not kept. */
+    finishedItemsTtlMs: number;
+    /** How long lists, sessions, logs and a running session's items are kept. 0 = not kept. */
+    liveTtlMs: number;
+    maxEntries: number;
+    maxBytes: number;
+  };
+}
+
+export interface UpstreamConfig extends UpstreamTuning {
+  baseUrl: string;
+  username: string;
+  password: string;
+  caFile: string | undefined;
+  /** PEM text of caFile, read once here. */
+  ca: string | undefined;
+  tlsInsecure: boolean;
 }
 
 export interface Config {
@@ -32,8 +44,9 @@ export interface Config {
   logLevel: LogLevel;
   /** No VEEAM_BASE_URL: the gateway runs the embedded simulator and talks to it. */
   demo: { sessionCount: number } | undefined;
-  /** Absent in demo mode until the simulator is up (main.ts fills it in). */
+  /** The appliance; absent in demo mode (run.ts points `tuning` at the simulator). */
   upstream: UpstreamConfig | undefined;
+  tuning: UpstreamTuning;
   /** Largest `page.limit` a client may ask for. */
   maxPageLimit: number;
   /** Grace period for in-flight requests on SIGTERM. */
@@ -69,6 +82,13 @@ export const DEFAULTS = {
   VEEAM_PAGE_SIZE: 200,
   /** 1,000 sessions is several upstream pages: more belongs in an export, not a GraphQL page. */
   MAX_PAGE_LIMIT: 1_000,
+  /** Finished sessions' items never change: keep them a day. */
+  CACHE_FINISHED_TTL_MS: 86_400_000,
+  /** Off: live data is fetched fresh unless the operator accepts some staleness. */
+  CACHE_LIVE_TTL_MS: 0,
+  CACHE_MAX_ENTRIES: 10_000,
+  /** 64 MiB of cached JSON keeps the gateway well under its memory budget. */
+  CACHE_MAX_BYTES: 64 * 1024 * 1024,
   DEMO_SESSIONS: 3_000,
   SHUTDOWN_GRACE_MS: 10_000,
   LOG_LEVEL: 'info' as LogLevel,
@@ -115,6 +135,10 @@ const envSchema = z.object({
   VEEAM_MAX_CONNECTIONS: intIn(1, 256).optional(),
   VEEAM_PAGE_SIZE: intIn(1, 10_000).optional(),
   MAX_PAGE_LIMIT: intIn(1, 100_000).optional(),
+  CACHE_FINISHED_TTL_MS: intIn(0, 31 * 86_400_000).optional(),
+  CACHE_LIVE_TTL_MS: intIn(0, 86_400_000).optional(),
+  CACHE_MAX_ENTRIES: intIn(1, 10_000_000).optional(),
+  CACHE_MAX_BYTES: intIn(1024, 16 * 1024 * 1024 * 1024).optional(),
   DEMO_SESSIONS: intIn(1, 200_000).optional(),
   SHUTDOWN_GRACE_MS: intIn(0, 600_000).optional(),
 });
@@ -131,7 +155,8 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const e = parsed.data;
   const problems: string[] = [];
-  const upstream = e.VEEAM_BASE_URL === undefined ? undefined : readUpstream(e, e.VEEAM_BASE_URL, problems);
+  const tuning = readTuning(e);
+  const upstream = e.VEEAM_BASE_URL === undefined ? undefined : readUpstream(e, e.VEEAM_BASE_URL, tuning, problems);
   if (e.VEEAM_BASE_URL === undefined) {
     for (const name of ['VEEAM_USERNAME', 'VEEAM_PASSWORD', 'VEEAM_PASSWORD_FILE', 'VEEAM_CA_FILE'] as const) {
       if (e[name] !== undefined) problems.push(`${name} is set but VEEAM_BASE_URL is not (without it the gateway runs in demo mode)`);
@@ -144,6 +169,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
     demo: upstream ? undefined : { sessionCount: e.DEMO_SESSIONS ?? DEFAULTS.DEMO_SESSIONS },
     upstream,
+    tuning,
     maxPageLimit: e.MAX_PAGE_LIMIT ?? DEFAULTS.MAX_PAGE_LIMIT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? DEFAULTS.SHUTDOWN_GRACE_MS,
     production: e.NODE_ENV === 'production',
@@ -152,7 +178,25 @@ export function loadConfig(env: Env = process.env): Config {
 
 type ParsedEnv = z.infer<typeof envSchema>;
 
-function readUpstream(e: ParsedEnv, baseUrl: string, problems: string[]): UpstreamConfig | undefined {
+function readTuning(e: ParsedEnv): UpstreamTuning {
+  return {
+    apiVersion: e.VEEAM_API_VERSION ?? DEFAULTS.VEEAM_API_VERSION,
+    connectTimeoutMs: e.VEEAM_CONNECT_TIMEOUT_MS ?? DEFAULTS.VEEAM_CONNECT_TIMEOUT_MS,
+    headersTimeoutMs: e.VEEAM_HEADERS_TIMEOUT_MS ?? DEFAULTS.VEEAM_HEADERS_TIMEOUT_MS,
+    bodyTimeoutMs: e.VEEAM_BODY_TIMEOUT_MS ?? DEFAULTS.VEEAM_BODY_TIMEOUT_MS,
+    keepAliveTimeoutMs: e.VEEAM_KEEPALIVE_TIMEOUT_MS ?? DEFAULTS.VEEAM_KEEPALIVE_TIMEOUT_MS,
+    maxConnections: e.VEEAM_MAX_CONNECTIONS ?? DEFAULTS.VEEAM_MAX_CONNECTIONS,
+    pageSize: e.VEEAM_PAGE_SIZE ?? DEFAULTS.VEEAM_PAGE_SIZE,
+    cache: {
+      finishedItemsTtlMs: e.CACHE_FINISHED_TTL_MS ?? DEFAULTS.CACHE_FINISHED_TTL_MS,
+      liveTtlMs: e.CACHE_LIVE_TTL_MS ?? DEFAULTS.CACHE_LIVE_TTL_MS,
+      maxEntries: e.CACHE_MAX_ENTRIES ?? DEFAULTS.CACHE_MAX_ENTRIES,
+      maxBytes: e.CACHE_MAX_BYTES ?? DEFAULTS.CACHE_MAX_BYTES,
+    },
+  };
+}
+
+function readUpstream(e: ParsedEnv, baseUrl: string, tuning: UpstreamTuning, problems: string[]): UpstreamConfig | undefined {
   if (e.VEEAM_USERNAME === undefined) problems.push('VEEAM_USERNAME is required when VEEAM_BASE_URL is set');
   if (e.VEEAM_PASSWORD !== undefined && e.VEEAM_PASSWORD_FILE !== undefined) {
     problems.push('set VEEAM_PASSWORD or VEEAM_PASSWORD_FILE, not both');
@@ -167,19 +211,13 @@ function readUpstream(e: ParsedEnv, baseUrl: string, problems: string[]): Upstre
   }
   if (problems.length > 0 || e.VEEAM_USERNAME === undefined || password === undefined) return undefined;
   return {
+    ...tuning,
     baseUrl,
     username: e.VEEAM_USERNAME,
     password,
-    apiVersion: e.VEEAM_API_VERSION ?? DEFAULTS.VEEAM_API_VERSION,
     caFile: e.VEEAM_CA_FILE,
     ca,
     tlsInsecure: e.VEEAM_TLS_INSECURE ?? false,
-    connectTimeoutMs: e.VEEAM_CONNECT_TIMEOUT_MS ?? DEFAULTS.VEEAM_CONNECT_TIMEOUT_MS,
-    headersTimeoutMs: e.VEEAM_HEADERS_TIMEOUT_MS ?? DEFAULTS.VEEAM_HEADERS_TIMEOUT_MS,
-    bodyTimeoutMs: e.VEEAM_BODY_TIMEOUT_MS ?? DEFAULTS.VEEAM_BODY_TIMEOUT_MS,
-    keepAliveTimeoutMs: e.VEEAM_KEEPALIVE_TIMEOUT_MS ?? DEFAULTS.VEEAM_KEEPALIVE_TIMEOUT_MS,
-    maxConnections: e.VEEAM_MAX_CONNECTIONS ?? DEFAULTS.VEEAM_MAX_CONNECTIONS,
-    pageSize: e.VEEAM_PAGE_SIZE ?? DEFAULTS.VEEAM_PAGE_SIZE,
   };
 }
 

@@ -2,6 +2,7 @@
  * The gateway's HTTP server: routes /graphql to Apollo (GET and POST), the health endpoints, and the
  * offline playground; owns the lifecycle (start, graceful stop, upstream logout).
  */
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
@@ -12,6 +13,8 @@ import { createApolloServer } from './apollo';
 import { HttpError, readJsonBody } from './body';
 import type { Config, UpstreamConfig } from './config';
 import { createReadinessCheck } from './health';
+import { GatewayMetrics } from './metrics';
+import { useRequestLog } from './plugins/request-log';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -26,6 +29,7 @@ export interface Gateway {
   readonly url: string;
   readonly server: Server;
   readonly upstream: Upstream;
+  readonly metrics: GatewayMetrics;
   /** Stops accepting, drains in-flight requests, logs out upstream, closes the pool. */
   close(): Promise<void>;
 }
@@ -49,6 +53,14 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
+/** A client's x-request-id is kept when it is a sane token; otherwise the gateway makes one. */
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
 /** An AbortSignal that fires when the client goes away before its response is complete. */
 function clientGoneSignal(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
@@ -60,13 +72,23 @@ function clientGoneSignal(res: ServerResponse): AbortSignal {
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
-  const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }));
-  const limits = { maxPageLimit: config.maxPageLimit, upstreamPageSize: options.upstream.pageSize };
+  const metrics = new GatewayMetrics();
+  const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }), metrics.upstreamHooks());
+  const services = {
+    client: upstream.client,
+    limits: { maxPageLimit: config.maxPageLimit, upstreamPageSize: options.upstream.pageSize },
+    telemetry: { observeBatch: (loader: string, size: number) => metrics.loaderBatchSize.observe({ loader }, size) },
+  };
   const readiness = createReadinessCheck(upstream.client, logger);
   const server = createServer();
   // Keep-alive sockets outliving the upstream's ones is harmless; long idle ones are not.
   server.keepAliveTimeout = 5_000;
-  const apollo = createApolloServer({ httpServer: server, logger, production: config.production });
+  const apollo = createApolloServer({
+    httpServer: server,
+    logger,
+    production: config.production,
+    plugins: [useRequestLog(logger.child({ component: 'graphql' }), metrics)],
+  });
   await apollo.start();
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -86,6 +108,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       const result = await readiness();
       return sendJson(res, result.ready ? 200 : 503, result);
     }
+    if (url.pathname === '/metrics' && req.method === 'GET') {
+      const text = await metrics.registry.metrics();
+      res.writeHead(200, { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' });
+      res.end(text);
+      return;
+    }
     if (url.pathname === GRAPHQL_PATH) return serveGraphQL(apollo, req, res, url.search);
     sendJson(res, 404, { error: 'not found', message: `No route for ${req.method ?? 'GET'} ${url.pathname}` });
   }
@@ -104,9 +132,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
     }
     const signal = clientGoneSignal(res);
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
     const response = await apolloServer.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search, body },
-      context: async () => createContext(upstream.client, limits, signal),
+      context: async () => createContext(services, { requestId, clientId: 'anonymous', signal }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;
@@ -134,6 +164,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     url,
     server,
     upstream,
+    metrics,
     close() {
       closing ??= (async () => {
         await apollo.stop(); // drains in-flight requests and closes the HTTP server

@@ -60,7 +60,12 @@ export interface UpstreamCallInfo {
   error: UpstreamError | undefined;
 }
 
-export type UpstreamCallObserver = (info: UpstreamCallInfo) => void;
+export interface UpstreamCallObserver {
+  /** A call is about to be sent (for in-flight gauges). */
+  start?(endpoint: string): void;
+  /** A call ended, with its outcome. */
+  end?(info: UpstreamCallInfo): void;
+}
 
 export class UpstreamHttp {
   readonly origin: string;
@@ -88,13 +93,14 @@ export class UpstreamHttp {
     });
   }
 
-  onCall(observer: UpstreamCallObserver): void {
+  observe(observer: UpstreamCallObserver): void {
     this.observers.push(observer);
   }
 
   /** Performs one call. Resolves for 2xx; rejects with an UpstreamError for anything else. */
   async request<T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
     const started = performance.now();
+    for (const observer of this.observers) observer.start?.(req.endpoint);
     let status: number | undefined;
     try {
       const response = await this.dispatch(req);
@@ -134,7 +140,7 @@ export class UpstreamHttp {
       durationMs: performance.now() - started,
       error,
     };
-    for (const observer of this.observers) observer(info);
+    for (const observer of this.observers) observer.end?.(info);
   }
 }
 

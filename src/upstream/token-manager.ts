@@ -25,6 +25,8 @@ export interface TokenManagerOptions {
   /** Cap on the early-refresh window. @default 60_000 ms: plenty for any in-flight call. */
   maxRefreshWindowMs?: number;
   now?: () => number;
+  /** Told of every grant made and how it went (metrics). */
+  onGrant?: (grant: 'password' | 'refresh_token', outcome: 'success' | 'failure') => void;
 }
 
 interface TokenState {
@@ -46,6 +48,7 @@ export class TokenManager {
   private readonly ratio: number;
   private readonly maxWindowMs: number;
   private readonly now: () => number;
+  private readonly onGrant: NonNullable<TokenManagerOptions['onGrant']>;
   private logins = 0;
   private refreshes = 0;
 
@@ -58,6 +61,7 @@ export class TokenManager {
     this.ratio = options.refreshBeforeExpiryRatio ?? DEFAULT_REFRESH_RATIO;
     this.maxWindowMs = options.maxRefreshWindowMs ?? DEFAULT_MAX_REFRESH_WINDOW_MS;
     this.now = options.now ?? Date.now;
+    this.onGrant = options.onGrant ?? (() => undefined);
   }
 
   /** Counts for metrics and tests: how many password logins and refreshes were made. */
@@ -150,6 +154,18 @@ export class TokenManager {
   }
 
   private async grant(form: Record<string, string>): Promise<TokenState> {
+    const grant = form['grant_type'] === 'refresh_token' ? 'refresh_token' : 'password';
+    try {
+      const state = await this.request(form);
+      this.onGrant(grant, 'success');
+      return state;
+    } catch (error) {
+      this.onGrant(grant, 'failure');
+      throw error;
+    }
+  }
+
+  private async request(form: Record<string, string>): Promise<TokenState> {
     let body: TokenResponseDto | undefined;
     try {
       ({ body } = await this.http.request<TokenResponseDto>({

@@ -13,29 +13,65 @@ import type {
 import { UpstreamBadResponseError, UpstreamHttpError } from './errors';
 import type { UpstreamHttp, UpstreamRequest } from './http-client';
 import { protectedItemsQuery, sessionsQuery, type ListProtectedItemsParams, type ListSessionsParams } from './query';
+import type { ResponseCache } from './response-cache';
 import type { TokenManager } from './token-manager';
+
+/** How long answers may be reused. 0 = only shared while in flight. */
+export interface CachePolicy {
+  /** Protected items of a finished session never change. */
+  finishedItemsTtlMs: number;
+  /** Session lists, single sessions, logs, and a running session's items. */
+  liveTtlMs: number;
+}
+
+export const NO_CACHING: CachePolicy = { finishedItemsTtlMs: 0, liveTtlMs: 0 };
+
+export interface CallStats {
+  /** Upstream calls this caller caused, retries included. */
+  upstreamCalls: number;
+}
 
 export interface CallOptions {
   /** Aborts the upstream call (client gone, request deadline). */
   signal?: AbortSignal;
+  /** Counts the calls made on the caller's behalf (per GraphQL request, for logs). */
+  stats?: CallStats;
 }
 
-type DataRequest = Omit<UpstreamRequest, 'method' | 'headers' | 'body'>;
+export interface ProtectedItemsCallOptions extends CallOptions {
+  /** The session has finished: its items are final and may be kept long. */
+  sessionFinished?: boolean;
+}
+
+type DataRequest = Omit<UpstreamRequest, 'method' | 'headers' | 'body'> & { stats?: CallStats; ttlMs?: number };
 
 export class VeeamClient {
   constructor(
     private readonly http: UpstreamHttp,
     private readonly tokens: TokenManager,
+    private readonly cache?: ResponseCache,
+    private readonly policy: CachePolicy = NO_CACHING,
   ) {}
 
   async listSessions(params: ListSessionsParams, options: CallOptions = {}): Promise<SessionsPageDto> {
-    const body = await this.get<SessionsPageDto>({ path: '/sessions', query: sessionsQuery(params), endpoint: 'GET /sessions', ...options });
+    const body = await this.get<SessionsPageDto>({
+      path: '/sessions',
+      query: sessionsQuery(params),
+      endpoint: 'GET /sessions',
+      ttlMs: this.policy.liveTtlMs,
+      ...options,
+    });
     return expectPage(body, 'GET /sessions');
   }
 
   async getSession(id: string, options: CallOptions = {}): Promise<SessionDto> {
     const endpoint = 'GET /sessions/{id}';
-    const body = await this.get<SessionDto>({ path: `/sessions/${encodeURIComponent(id)}`, endpoint, ...options });
+    const body = await this.get<SessionDto>({
+      path: `/sessions/${encodeURIComponent(id)}`,
+      endpoint,
+      ttlMs: this.policy.liveTtlMs,
+      ...options,
+    });
     if (!isRecord(body) || typeof body.id !== 'string') throw new UpstreamBadResponseError(endpoint, 'not a session');
     return body;
   }
@@ -44,21 +80,28 @@ export class VeeamClient {
   async listProtectedItems(
     sessionId: string,
     params: ListProtectedItemsParams,
-    options: CallOptions = {},
+    options: ProtectedItemsCallOptions = {},
   ): Promise<ProtectedItemsPageDto> {
     const endpoint = 'GET /sessions/{id}/protectedItems';
+    const { sessionFinished, ...call } = options;
     const body = await this.get<ProtectedItemsPageDto>({
       path: `/sessions/${encodeURIComponent(sessionId)}/protectedItems`,
       query: protectedItemsQuery(params),
       endpoint,
-      ...options,
+      ttlMs: sessionFinished ? this.policy.finishedItemsTtlMs : this.policy.liveTtlMs,
+      ...call,
     });
     return expectPage(body, endpoint);
   }
 
   async getSessionLog(sessionId: string, options: CallOptions = {}): Promise<SessionLogDto> {
     const endpoint = 'GET /sessions/{id}/log';
-    const body = await this.get<SessionLogDto>({ path: `/sessions/${encodeURIComponent(sessionId)}/log`, endpoint, ...options });
+    const body = await this.get<SessionLogDto>({
+      path: `/sessions/${encodeURIComponent(sessionId)}/log`,
+      endpoint,
+      ttlMs: this.policy.liveTtlMs,
+      ...options,
+    });
     if (!isRecord(body) || (body.log !== undefined && !Array.isArray(body.log))) {
       throw new UpstreamBadResponseError(endpoint, 'not a session log');
     }
@@ -71,7 +114,15 @@ export class VeeamClient {
     return body;
   }
 
-  private async get<T>(req: DataRequest): Promise<T | undefined> {
+  /** Through the cache when there is one: identical GETs in flight are shared, fresh answers reused. */
+  private get<T>(req: DataRequest): Promise<T | undefined> {
+    if (!this.cache) return this.authorised<T>(req);
+    const key = `${req.path}?${req.query ?? ''}`;
+    const { signal, ...shared } = req;
+    return this.cache.get(req.endpoint, key, req.ttlMs ?? 0, (sharedSignal) => this.authorised<T>({ ...shared, signal: sharedSignal }), signal);
+  }
+
+  private async authorised<T>(req: DataRequest): Promise<T | undefined> {
     const token = await this.tokens.getAccessToken();
     try {
       return await this.send<T>(req, token);
@@ -84,7 +135,9 @@ export class VeeamClient {
   }
 
   private async send<T>(req: DataRequest, token: string): Promise<T | undefined> {
-    const { body } = await this.http.request<T>({ ...req, method: 'GET', headers: { authorization: `Bearer ${token}` } });
+    const { stats, ttlMs: _ttlMs, ...request } = req;
+    if (stats) stats.upstreamCalls += 1;
+    const { body } = await this.http.request<T>({ ...request, method: 'GET', headers: { authorization: `Bearer ${token}` } });
     return body;
   }
 }

@@ -15,6 +15,8 @@ afterAll(async () => {
 });
 
 beforeEach(() => {
+  // Each test counts its own upstream calls: nothing may come from an earlier test's cache.
+  stack.gateway.upstream.cache.clear();
   stack.sim.counters.reset();
   stack.sim.resetRequests();
   stack.sim.knobs.faultRules = [];

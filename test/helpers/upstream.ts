@@ -4,25 +4,23 @@
  */
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { DEFAULTS, type UpstreamConfig } from '../../src/server/config';
+import { loadConfig, type UpstreamConfig } from '../../src/server/config';
 import { createLogger } from '../../src/server/logger';
 import type { Simulator } from '../../src/simulator';
 
 export function upstreamConfigFor(sim: Simulator, overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
   return {
+    ...loadConfig({}).tuning,
     baseUrl: sim.url,
     username: sim.credentials.username,
     password: sim.credentials.password,
-    apiVersion: DEFAULTS.VEEAM_API_VERSION,
     caFile: undefined,
     ca: undefined,
     tlsInsecure: false,
+    // Short enough that a broken test fails fast; long enough for a loaded CI machine.
     connectTimeoutMs: 2_000,
     headersTimeoutMs: 10_000,
     bodyTimeoutMs: 10_000,
-    keepAliveTimeoutMs: DEFAULTS.VEEAM_KEEPALIVE_TIMEOUT_MS,
-    maxConnections: DEFAULTS.VEEAM_MAX_CONNECTIONS,
-    pageSize: DEFAULTS.VEEAM_PAGE_SIZE,
     ...overrides,
   };
 }

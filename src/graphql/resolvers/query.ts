@@ -12,7 +12,7 @@ export const Query: QueryResolvers = {
     const sort = sessionSort(args.sort);
     const result = await upstreamCall(
       assemblePage<SessionDto>(page, context.limits.upstreamPageSize, (offset, limit) =>
-        context.client.listSessions({ ...filter, sort, offset, limit }, { signal: context.signal }),
+        context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
       ),
     );
     // A later session(id) or nested field in the same request needs no extra call.

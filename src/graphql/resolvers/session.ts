@@ -6,8 +6,14 @@ import {
   toSessionType,
 } from '../enums';
 import type { ProtectedItemResolvers, SessionLogEntryResolvers, SessionResolvers } from '../generated/resolvers-types';
+import type { SessionDto } from '../../upstream/dto';
 import { protectedItemsArgs } from '../inputs';
 import { emptyPage } from '../paging';
+
+/** A stopped, non-running session: its protected items are final. */
+function isFinished(session: SessionDto): boolean {
+  return session.status !== 'Running' && session.executionStopTime != null;
+}
 
 export const Session: SessionResolvers = {
   name: (session) => session.name ?? null,
@@ -29,7 +35,7 @@ export const Session: SessionResolvers = {
     if (session._embedded != null && session._embedded.backupJobInfo == null) {
       return emptyPage(normalised.page);
     }
-    return context.loaders.protectedItems.load({ sessionId: session.id, ...normalised });
+    return context.loaders.protectedItems.load({ sessionId: session.id, sessionFinished: isFinished(session), ...normalised });
   },
 
   log: (session, _args, context) => context.loaders.sessionLog.load(session.id),
