@@ -13,10 +13,17 @@ export interface GatewayLimits {
   upstreamPageSize: number;
 }
 
+/** Seconds a response may be reused, mirroring the upstream cache rules (for Cache-Control hints). */
+export interface CacheHints {
+  finishedItemsSeconds: number;
+  liveSeconds: number;
+}
+
 /** What every request shares: built once at start-up. */
 export interface GatewayServices {
   client: VeeamClient;
   limits: GatewayLimits;
+  cacheHints: CacheHints;
   telemetry?: LoaderTelemetry;
 }
 
@@ -32,6 +39,7 @@ export interface GatewayContext extends RequestInfo {
   client: VeeamClient;
   loaders: Loaders;
   limits: GatewayLimits;
+  cacheHints: CacheHints;
   stats: CallStats;
   /** Pass to every upstream call made for this request. */
   call: Required<CallOptions>;
@@ -44,6 +52,7 @@ export function createContext(services: GatewayServices, info: RequestInfo): Gat
     ...info,
     client: services.client,
     limits: services.limits,
+    cacheHints: services.cacheHints,
     stats,
     call,
     loaders: createLoaders(services.client, services.limits, call, services.telemetry),

@@ -77,6 +77,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const services = {
     client: upstream.client,
     limits: { maxPageLimit: config.maxPageLimit, upstreamPageSize: options.upstream.pageSize },
+    cacheHints: {
+      finishedItemsSeconds: options.upstream.cache.finishedItemsTtlMs / 1000,
+      liveSeconds: options.upstream.cache.liveTtlMs / 1000,
+    },
     telemetry: { observeBatch: (loader: string, size: number) => metrics.loaderBatchSize.observe({ loader }, size) },
   };
   const readiness = createReadinessCheck(upstream.client, logger);

@@ -7,6 +7,7 @@ import {
 } from '../enums';
 import type { ProtectedItemResolvers, SessionLogEntryResolvers, SessionResolvers } from '../generated/resolvers-types';
 import type { SessionDto } from '../../upstream/dto';
+import { hintMaxAge } from '../cache-hints';
 import { protectedItemsArgs } from '../inputs';
 import { emptyPage } from '../paging';
 
@@ -29,16 +30,21 @@ export const Session: SessionResolvers = {
   stopTime: (session) => session.executionStopTime ?? null,
   durationMs: (session) => session.executionDuration ?? null,
 
-  protectedItems(session, args, context) {
+  protectedItems(session, args, context, info) {
     const normalised = protectedItemsArgs(args, context.limits);
+    const finished = isFinished(session);
+    hintMaxAge(info, finished ? context.cacheHints.finishedItemsSeconds : context.cacheHints.liveSeconds);
     // The record already says there is nothing to protect here: no upstream call.
     if (session._embedded != null && session._embedded.backupJobInfo == null) {
       return emptyPage(normalised.page);
     }
-    return context.loaders.protectedItems.load({ sessionId: session.id, sessionFinished: isFinished(session), ...normalised });
+    return context.loaders.protectedItems.load({ sessionId: session.id, sessionFinished: finished, ...normalised });
   },
 
-  log: (session, _args, context) => context.loaders.sessionLog.load(session.id),
+  log(session, _args, context, info) {
+    hintMaxAge(info, context.cacheHints.liveSeconds);
+    return context.loaders.sessionLog.load(session.id);
+  },
 };
 
 export const ProtectedItem: ProtectedItemResolvers = {
