@@ -32,7 +32,10 @@ export interface RequestInfo {
   requestId: string;
   /** The authenticated client's name (`anonymous` without client authentication). */
   clientId: string;
+  /** Aborts when the client goes away or the request's deadline passes. */
   signal: AbortSignal;
+  /** Epoch ms of the request's deadline. */
+  deadline: number;
 }
 
 export interface GatewayContext extends RequestInfo {
@@ -47,7 +50,7 @@ export interface GatewayContext extends RequestInfo {
 
 export function createContext(services: GatewayServices, info: RequestInfo): GatewayContext {
   const stats: CallStats = { upstreamCalls: 0 };
-  const call = { signal: info.signal, stats };
+  const call = { signal: info.signal, stats, deadline: info.deadline };
   return {
     ...info,
     client: services.client,

@@ -3,7 +3,13 @@
  * Messages say what went wrong in the client's terms; upstream URLs, bodies and headers never appear.
  */
 import { GraphQLError } from 'graphql';
-import { UpstreamAuthError, UpstreamError, UpstreamHttpError } from '../upstream/errors';
+import {
+  CircuitOpenError,
+  UpstreamAbortedError,
+  UpstreamAuthError,
+  UpstreamError,
+  UpstreamHttpError,
+} from '../upstream/errors';
 
 export const ErrorCode = {
   BAD_USER_INPUT: 'BAD_USER_INPUT',
@@ -16,6 +22,8 @@ export const ErrorCode = {
   UPSTREAM_ERROR: 'UPSTREAM_ERROR',
   UPSTREAM_BAD_RESPONSE: 'UPSTREAM_BAD_RESPONSE',
   REQUEST_ABORTED: 'REQUEST_ABORTED',
+  REQUEST_TIMEOUT: 'REQUEST_TIMEOUT',
+  UPSTREAM_OVERLOADED: 'UPSTREAM_OVERLOADED',
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -51,7 +59,14 @@ function classify(error: UpstreamError): { code: ErrorCode; message: string } {
   if (error instanceof UpstreamAuthError) {
     return { code: ErrorCode.UPSTREAM_AUTH_FAILED, message: 'The gateway could not log in to the Veeam appliance' };
   }
+  if (error instanceof UpstreamAbortedError && error.deadlineExceeded) {
+    return { code: ErrorCode.REQUEST_TIMEOUT, message: 'The request exceeded the gateway\'s deadline' };
+  }
   switch (error.code) {
+    case 'UPSTREAM_CIRCUIT_OPEN':
+      return { code: ErrorCode.UPSTREAM_UNAVAILABLE, message: 'The Veeam appliance is failing; the gateway is not calling it for a moment' };
+    case 'UPSTREAM_OVERLOADED':
+      return { code: ErrorCode.UPSTREAM_OVERLOADED, message: 'Too many calls are waiting for the Veeam appliance; try again shortly' };
     case 'UPSTREAM_TIMEOUT':
       return { code: ErrorCode.UPSTREAM_TIMEOUT, message: 'The Veeam appliance did not answer in time' };
     case 'UPSTREAM_NETWORK_ERROR':
@@ -82,6 +97,8 @@ export function toGraphQLError(error: unknown): GraphQLError {
     if (error.retryAfterSeconds !== undefined) upstream.retryAfterSeconds = error.retryAfterSeconds;
   } else if (error instanceof UpstreamAuthError) {
     if (error.status !== undefined) upstream.status = error.status;
+  } else if (error instanceof CircuitOpenError) {
+    upstream.retryAfterSeconds = error.retryAfterSeconds;
   }
   // originalError is deliberately not attached: its message and cause chain are for logs only.
   return new GraphQLError(message, { extensions: { code, upstream } });

@@ -18,6 +18,10 @@ export interface UpstreamTuning {
   maxConnections: number;
   /** Largest Limit the gateway asks of the appliance in one call. */
   pageSize: number;
+  /** Upstream calls waiting for a connection beyond which new ones are refused (load shedding). */
+  maxQueue: number;
+  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
+  breaker: { failureThreshold: number; openMs: number };
   cache: {
     /** How long a finished session's protected items are kept. 0 = not kept. */
     finishedItemsTtlMs: number;
@@ -51,6 +55,8 @@ export interface Config {
   maxPageLimit: number;
   /** Grace period for in-flight requests on SIGTERM. */
   shutdownGraceMs: number;
+  /** Deadline of one GraphQL request, upstream calls and retries included. */
+  requestTimeoutMs: number;
   /** Production hides internal error details from clients. */
   production: boolean;
 }
@@ -82,6 +88,17 @@ export const DEFAULTS = {
   VEEAM_PAGE_SIZE: 200,
   /** 1,000 sessions is several upstream pages: more belongs in an export, not a GraphQL page. */
   MAX_PAGE_LIMIT: 1_000,
+  /** Enough waiting calls for several large dashboards; beyond it, waiting would outlast any deadline. */
+  UPSTREAM_MAX_QUEUE: 1_000,
+  /** Three attempts ride out a restart blip without tripling the load of a failing appliance. */
+  UPSTREAM_RETRY_ATTEMPTS: 3,
+  UPSTREAM_RETRY_BASE_MS: 100,
+  UPSTREAM_RETRY_MAX_MS: 2_000,
+  /** Five consecutive failures: more than a blip, fewer than a queue of doomed calls. */
+  BREAKER_FAILURE_THRESHOLD: 5,
+  BREAKER_OPEN_MS: 10_000,
+  /** No GraphQL request should hang a dashboard for longer (graphql-hive/gateway#251). */
+  REQUEST_TIMEOUT_MS: 30_000,
   /** Finished sessions' items never change: keep them a day. */
   CACHE_FINISHED_TTL_MS: 86_400_000,
   /** Off: live data is fetched fresh unless the operator accepts some staleness. */
@@ -135,6 +152,13 @@ const envSchema = z.object({
   VEEAM_MAX_CONNECTIONS: intIn(1, 256).optional(),
   VEEAM_PAGE_SIZE: intIn(1, 10_000).optional(),
   MAX_PAGE_LIMIT: intIn(1, 100_000).optional(),
+  UPSTREAM_MAX_QUEUE: intIn(0, 1_000_000).optional(),
+  UPSTREAM_RETRY_ATTEMPTS: intIn(1, 10).optional(),
+  UPSTREAM_RETRY_BASE_MS: intIn(1, 60_000).optional(),
+  UPSTREAM_RETRY_MAX_MS: intIn(1, 600_000).optional(),
+  BREAKER_FAILURE_THRESHOLD: intIn(1, 1_000).optional(),
+  BREAKER_OPEN_MS: intIn(1, 3_600_000).optional(),
+  REQUEST_TIMEOUT_MS: intIn(100, 3_600_000).optional(),
   CACHE_FINISHED_TTL_MS: intIn(0, 31 * 86_400_000).optional(),
   CACHE_LIVE_TTL_MS: intIn(0, 86_400_000).optional(),
   CACHE_MAX_ENTRIES: intIn(1, 10_000_000).optional(),
@@ -172,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     tuning,
     maxPageLimit: e.MAX_PAGE_LIMIT ?? DEFAULTS.MAX_PAGE_LIMIT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? DEFAULTS.SHUTDOWN_GRACE_MS,
+    requestTimeoutMs: e.REQUEST_TIMEOUT_MS ?? DEFAULTS.REQUEST_TIMEOUT_MS,
     production: e.NODE_ENV === 'production',
   };
 }
@@ -187,6 +212,16 @@ function readTuning(e: ParsedEnv): UpstreamTuning {
     keepAliveTimeoutMs: e.VEEAM_KEEPALIVE_TIMEOUT_MS ?? DEFAULTS.VEEAM_KEEPALIVE_TIMEOUT_MS,
     maxConnections: e.VEEAM_MAX_CONNECTIONS ?? DEFAULTS.VEEAM_MAX_CONNECTIONS,
     pageSize: e.VEEAM_PAGE_SIZE ?? DEFAULTS.VEEAM_PAGE_SIZE,
+    maxQueue: e.UPSTREAM_MAX_QUEUE ?? DEFAULTS.UPSTREAM_MAX_QUEUE,
+    retry: {
+      maxAttempts: e.UPSTREAM_RETRY_ATTEMPTS ?? DEFAULTS.UPSTREAM_RETRY_ATTEMPTS,
+      baseDelayMs: e.UPSTREAM_RETRY_BASE_MS ?? DEFAULTS.UPSTREAM_RETRY_BASE_MS,
+      maxDelayMs: e.UPSTREAM_RETRY_MAX_MS ?? DEFAULTS.UPSTREAM_RETRY_MAX_MS,
+    },
+    breaker: {
+      failureThreshold: e.BREAKER_FAILURE_THRESHOLD ?? DEFAULTS.BREAKER_FAILURE_THRESHOLD,
+      openMs: e.BREAKER_OPEN_MS ?? DEFAULTS.BREAKER_OPEN_MS,
+    },
     cache: {
       finishedItemsTtlMs: e.CACHE_FINISHED_TTL_MS ?? DEFAULTS.CACHE_FINISHED_TTL_MS,
       liveTtlMs: e.CACHE_LIVE_TTL_MS ?? DEFAULTS.CACHE_LIVE_TTL_MS,

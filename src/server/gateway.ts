@@ -74,6 +74,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
   const metrics = new GatewayMetrics();
   const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }), metrics.upstreamHooks());
+  metrics.watchBreaker(upstream.http.breaker);
   const services = {
     client: upstream.client,
     limits: { maxPageLimit: config.maxPageLimit, upstreamPageSize: options.upstream.pageSize },
@@ -83,7 +84,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     telemetry: { observeBatch: (loader: string, size: number) => metrics.loaderBatchSize.observe({ loader }, size) },
   };
-  const readiness = createReadinessCheck(upstream.client, logger);
+  const readiness = createReadinessCheck(upstream.client, upstream.http.breaker, logger);
   const server = createServer();
   // Keep-alive sockets outliving the upstream's ones is harmless; long idle ones are not.
   server.keepAliveTimeout = 5_000;
@@ -135,12 +136,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       if (!(error instanceof HttpError)) throw error;
       return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
     }
-    const signal = clientGoneSignal(res);
+    const deadline = Date.now() + config.requestTimeoutMs;
+    const signal = AbortSignal.any([clientGoneSignal(res), AbortSignal.timeout(config.requestTimeoutMs)]);
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     const response = await apolloServer.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search, body },
-      context: async () => createContext(services, { requestId, clientId: 'anonymous', signal }),
+      context: async () => createContext(services, { requestId, clientId: 'anonymous', signal, deadline }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -5,6 +5,7 @@
  */
 import type { Logger } from 'pino';
 import { describe } from '../upstream/token-manager';
+import type { BreakerState } from '../upstream/resilience/circuit-breaker';
 import type { VeeamClient } from '../upstream/veeam-client';
 
 /** Probes every few seconds share one upstream check. */
@@ -15,19 +16,26 @@ export const READINESS_TIMEOUT_MS = 4_000;
 export interface Readiness {
   ready: boolean;
   upstream: 'ok' | 'unavailable';
+  circuit: BreakerState;
   reason?: string;
 }
 
-export function createReadinessCheck(client: VeeamClient, logger: Logger): () => Promise<Readiness> {
+export function createReadinessCheck(
+  client: VeeamClient,
+  breaker: { readonly state: BreakerState },
+  logger: Logger,
+): () => Promise<Readiness> {
   let cached: { at: number; value: Promise<Readiness> } | undefined;
   const check = async (): Promise<Readiness> => {
+    // While the circuit is open the answer is known without calling the appliance.
+    if (breaker.state === 'open') return { ready: false, upstream: 'unavailable', circuit: 'open', reason: 'circuit open' };
     try {
       await client.listSessions({ offset: 0, limit: 1, sort: ['usnDesc'] }, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) });
-      return { ready: true, upstream: 'ok' };
+      return { ready: true, upstream: 'ok', circuit: breaker.state };
     } catch (error) {
       const reason = describe(error);
       logger.warn({ err: reason }, 'readiness check failed');
-      return { ready: false, upstream: 'unavailable', reason: reason.code ?? reason.type };
+      return { ready: false, upstream: 'unavailable', circuit: breaker.state, reason: reason.code ?? reason.type };
     }
   };
   return () => {

@@ -5,6 +5,9 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { UpstreamHooks } from '../upstream';
+import type { BreakerState } from '../upstream/resilience/circuit-breaker';
+
+const BREAKER_STATE_VALUE: Record<BreakerState, number> = { closed: 0, 'half-open': 1, open: 2 };
 
 /** Distinct operation names tracked before new ones are labelled `other` (cardinality guard). */
 export const MAX_OPERATION_LABELS = 200;
@@ -75,6 +78,23 @@ export class GatewayMetrics {
     registers: [this.registry],
   });
 
+  readonly upstreamRetries = new Counter({
+    name: 'upstream_retries_total',
+    help: 'Veeam API calls retried after a transient failure, by endpoint.',
+    labelNames: ['endpoint'] as const,
+    registers: [this.registry],
+  });
+
+  private breaker: { readonly state: BreakerState } | undefined;
+
+  readonly breakerState: Gauge = new Gauge({
+    name: 'upstream_circuit_state',
+    help: 'Circuit breaker toward the appliance: 0 closed, 1 half-open, 2 open.',
+    registers: [this.registry],
+    // Read at every scrape: the breaker moves from open to half-open by time alone.
+    collect: (): void => this.breakerState.set(BREAKER_STATE_VALUE[this.breaker?.state ?? 'closed']),
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }
@@ -102,6 +122,11 @@ export class GatewayMetrics {
       },
       onGrant: (grant, outcome) => this.tokenGrants.inc({ grant, outcome }),
       cache: (cache, result) => this.cacheLookups.inc({ cache, result }),
+      onRetry: (endpoint) => this.upstreamRetries.inc({ endpoint }),
     };
+  }
+
+  watchBreaker(breaker: { readonly state: BreakerState }): void {
+    this.breaker = breaker;
   }
 }

@@ -13,7 +13,9 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_ABORTED'
   | 'UPSTREAM_BAD_RESPONSE'
-  | 'UPSTREAM_AUTH_FAILED';
+  | 'UPSTREAM_AUTH_FAILED'
+  | 'UPSTREAM_CIRCUIT_OPEN'
+  | 'UPSTREAM_OVERLOADED';
 
 export abstract class UpstreamError extends Error {
   abstract readonly code: UpstreamErrorCode;
@@ -86,9 +88,13 @@ export class UpstreamTimeoutError extends UpstreamError {
 /** The caller gave up (client disconnected, request deadline). Not a failure of the appliance. */
 export class UpstreamAbortedError extends UpstreamError {
   readonly code = 'UPSTREAM_ABORTED' as const;
+  /** Aborted by the request's deadline (AbortSignal.timeout), not by a client that went away. */
+  readonly deadlineExceeded: boolean;
 
-  constructor(endpoint: string, cause: unknown) {
-    super(`Veeam API ${endpoint} call was aborted`, endpoint, { cause });
+  constructor(endpoint: string, reason: unknown) {
+    const deadlineExceeded = reason instanceof Error && reason.name === 'TimeoutError';
+    super(`Veeam API ${endpoint} call was aborted${deadlineExceeded ? ' (request deadline)' : ''}`, endpoint, { cause: reason });
+    this.deadlineExceeded = deadlineExceeded;
   }
 }
 
@@ -116,6 +122,27 @@ export class UpstreamAuthError extends UpstreamError {
     super(message, 'POST /token', { cause: options?.cause });
     this.reason = reason;
     this.status = options?.status;
+  }
+}
+
+/** Not called: the appliance failed repeatedly and the circuit breaker is open. */
+export class CircuitOpenError extends UpstreamError {
+  readonly code = 'UPSTREAM_CIRCUIT_OPEN' as const;
+  /** Seconds until the next probe may be attempted. */
+  readonly retryAfterSeconds: number;
+
+  constructor(endpoint: string, retryAfterSeconds: number) {
+    super(`Veeam API ${endpoint} not called: the appliance failed repeatedly (circuit open)`, endpoint);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}
+
+/** Not called: too many calls are already waiting for the appliance (load shed). */
+export class UpstreamOverloadedError extends UpstreamError {
+  readonly code = 'UPSTREAM_OVERLOADED' as const;
+
+  constructor(endpoint: string, maxQueue: number) {
+    super(`Veeam API ${endpoint} not called: ${maxQueue} calls are already waiting (load shed)`, endpoint);
   }
 }
 

@@ -7,6 +7,8 @@
 import { Pool, errors as undiciErrors } from 'undici';
 import type { Dispatcher } from 'undici';
 import type { ProblemDto } from './dto';
+import { CircuitBreaker, type BreakerOptions } from './resilience/circuit-breaker';
+import { ConcurrencyLimiter } from './resilience/concurrency-limiter';
 import {
   UpstreamAbortedError,
   UpstreamBadResponseError,
@@ -31,6 +33,9 @@ export interface UpstreamHttpOptions {
   ca?: string | undefined;
   /** Skip certificate verification: only when the operator says so explicitly. */
   tlsInsecure?: boolean;
+  /** Calls waiting for a connection beyond which new ones are refused. */
+  maxQueue: number;
+  breaker: BreakerOptions;
 }
 
 export interface UpstreamRequest {
@@ -73,12 +78,16 @@ export class UpstreamHttp {
   private readonly pool: Pool;
   private readonly defaultHeaders: Record<string, string>;
   private readonly observers: UpstreamCallObserver[] = [];
+  readonly breaker: CircuitBreaker;
+  readonly limiter: ConcurrencyLimiter;
 
   constructor(options: UpstreamHttpOptions) {
     const url = new URL(options.baseUrl);
     this.origin = url.origin;
     this.basePath = url.pathname.replace(/\/+$/, '');
     this.defaultHeaders = { accept: 'application/json', 'x-api-version': options.apiVersion };
+    this.breaker = new CircuitBreaker(options.breaker);
+    this.limiter = new ConcurrencyLimiter(options.connections, options.maxQueue);
     this.pool = new Pool(this.origin, {
       connections: options.connections,
       pipelining: 1,
@@ -97,21 +106,28 @@ export class UpstreamHttp {
     this.observers.push(observer);
   }
 
-  /** Performs one call. Resolves for 2xx; rejects with an UpstreamError for anything else. */
-  async request<T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
+  /**
+   * Performs one call through the breaker (fail fast while the appliance is down) and the limiter
+   * (bounded queue). Resolves for 2xx; rejects with an UpstreamError for anything else.
+   */
+  request<T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
+    return this.breaker.run(req.endpoint, () => this.limiter.run(req.endpoint, () => this.send<T>(req), req.signal));
+  }
+
+  private async send<T>(req: UpstreamRequest): Promise<UpstreamResponse<T>> {
     const started = performance.now();
     for (const observer of this.observers) observer.start?.(req.endpoint);
     let status: number | undefined;
     try {
       const response = await this.dispatch(req);
       status = response.statusCode;
-      const text = await readBody(response, req.endpoint);
+      const text = await readBody(response, req.endpoint, req.signal);
       if (status < 200 || status >= 300) throw toHttpError(req.endpoint, status, response.headers, text);
       const result: UpstreamResponse<T> = { status, body: parseJson<T>(text, req.endpoint) };
       this.notify(req, status, started, undefined);
       return result;
     } catch (error) {
-      const upstreamError = toUpstreamError(error, req.endpoint);
+      const upstreamError = toUpstreamError(error, req.endpoint, req.signal);
       this.notify(req, status, started, upstreamError);
       throw upstreamError;
     }
@@ -144,11 +160,11 @@ export class UpstreamHttp {
   }
 }
 
-async function readBody(response: Dispatcher.ResponseData, endpoint: string): Promise<string> {
+async function readBody(response: Dispatcher.ResponseData, endpoint: string, signal: AbortSignal | undefined): Promise<string> {
   try {
     return await response.body.text();
   } catch (error) {
-    throw toUpstreamError(error, endpoint);
+    throw toUpstreamError(error, endpoint, signal);
   }
 }
 
@@ -206,11 +222,15 @@ function errorCodeOf(error: unknown): string | undefined {
   return typeof code === 'string' ? code : undefined;
 }
 
-/** Maps undici/Node failures onto the upstream family; upstream errors pass through unchanged. */
-export function toUpstreamError(error: unknown, endpoint: string): UpstreamError {
+/**
+ * Maps undici/Node failures onto the upstream family; upstream errors pass through unchanged. When
+ * the caller's signal has fired, the failure is the abort (whatever undici reports it as).
+ */
+export function toUpstreamError(error: unknown, endpoint: string, signal?: AbortSignal): UpstreamError {
   if (error instanceof UpstreamHttpError || error instanceof UpstreamBadResponseError) return error;
   if (error instanceof UpstreamTimeoutError || error instanceof UpstreamNetworkError) return error;
   if (error instanceof UpstreamAbortedError) return error;
+  if (signal?.aborted) return new UpstreamAbortedError(endpoint, signal.reason);
   if (error instanceof undiciErrors.ConnectTimeoutError) return new UpstreamTimeoutError(endpoint, 'connect', error);
   if (error instanceof undiciErrors.HeadersTimeoutError) return new UpstreamTimeoutError(endpoint, 'headers', error);
   if (error instanceof undiciErrors.BodyTimeoutError) return new UpstreamTimeoutError(endpoint, 'body', error);

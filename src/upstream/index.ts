@@ -23,6 +23,7 @@ export interface UpstreamHooks {
   calls?: UpstreamCallObserver;
   onGrant?: TokenManagerOptions['onGrant'];
   cache?: CacheObserver;
+  onRetry?: (endpoint: string) => void;
 }
 
 export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: UpstreamHooks = {}): Upstream {
@@ -41,6 +42,8 @@ export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: Up
     keepAliveTimeoutMs: config.keepAliveTimeoutMs,
     ca: config.ca,
     tlsInsecure: config.tlsInsecure,
+    maxQueue: config.maxQueue,
+    breaker: config.breaker,
   });
   http.observe({
     end(call) {
@@ -63,7 +66,7 @@ export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: Up
     namespace: `${config.baseUrl}|${config.apiVersion}`,
   });
   if (hooks.cache) cache.observe(hooks.cache);
-  const client = new VeeamClient(http, tokens, cache, config.cache);
+  const client = new VeeamClient(http, tokens, cache, config.cache, config.retry, hooks.onRetry);
   return {
     http,
     tokens,

@@ -14,6 +14,7 @@ import { UpstreamBadResponseError, UpstreamHttpError } from './errors';
 import type { UpstreamHttp, UpstreamRequest } from './http-client';
 import { protectedItemsQuery, sessionsQuery, type ListProtectedItemsParams, type ListSessionsParams } from './query';
 import type { ResponseCache } from './response-cache';
+import { DEFAULT_RETRY, withRetry, type RetryOptions } from './resilience/retry';
 import type { TokenManager } from './token-manager';
 
 /** How long answers may be reused. 0 = only shared while in flight. */
@@ -36,6 +37,8 @@ export interface CallOptions {
   signal?: AbortSignal;
   /** Counts the calls made on the caller's behalf (per GraphQL request, for logs). */
   stats?: CallStats;
+  /** Epoch ms: no retry starts after it (the GraphQL request's deadline). */
+  deadline?: number;
 }
 
 export interface ProtectedItemsCallOptions extends CallOptions {
@@ -43,7 +46,11 @@ export interface ProtectedItemsCallOptions extends CallOptions {
   sessionFinished?: boolean;
 }
 
-type DataRequest = Omit<UpstreamRequest, 'method' | 'headers' | 'body'> & { stats?: CallStats; ttlMs?: number };
+type DataRequest = Omit<UpstreamRequest, 'method' | 'headers' | 'body'> & {
+  stats?: CallStats;
+  ttlMs?: number;
+  deadline?: number;
+};
 
 export class VeeamClient {
   constructor(
@@ -51,6 +58,8 @@ export class VeeamClient {
     private readonly tokens: TokenManager,
     private readonly cache?: ResponseCache,
     private readonly policy: CachePolicy = NO_CACHING,
+    private readonly retry: RetryOptions = DEFAULT_RETRY,
+    private readonly onRetry?: (endpoint: string) => void,
   ) {}
 
   async listSessions(params: ListSessionsParams, options: CallOptions = {}): Promise<SessionsPageDto> {
@@ -116,10 +125,19 @@ export class VeeamClient {
 
   /** Through the cache when there is one: identical GETs in flight are shared, fresh answers reused. */
   private get<T>(req: DataRequest): Promise<T | undefined> {
-    if (!this.cache) return this.authorised<T>(req);
+    if (!this.cache) return this.retried<T>(req);
     const key = `${req.path}?${req.query ?? ''}`;
     const { signal, ...shared } = req;
-    return this.cache.get(req.endpoint, key, req.ttlMs ?? 0, (sharedSignal) => this.authorised<T>({ ...shared, signal: sharedSignal }), signal);
+    return this.cache.get(req.endpoint, key, req.ttlMs ?? 0, (sharedSignal) => this.retried<T>({ ...shared, signal: sharedSignal }), signal);
+  }
+
+  /** GETs are idempotent: transient failures are retried with backoff, within the deadline. */
+  private retried<T>(req: DataRequest): Promise<T | undefined> {
+    return withRetry(() => this.authorised<T>(req), this.retry, {
+      signal: req.signal,
+      deadline: req.deadline,
+      onRetry: () => this.onRetry?.(req.endpoint),
+    });
   }
 
   private async authorised<T>(req: DataRequest): Promise<T | undefined> {
@@ -135,7 +153,7 @@ export class VeeamClient {
   }
 
   private async send<T>(req: DataRequest, token: string): Promise<T | undefined> {
-    const { stats, ttlMs: _ttlMs, ...request } = req;
+    const { stats, ttlMs: _ttlMs, deadline: _deadline, ...request } = req;
     if (stats) stats.upstreamCalls += 1;
     const { body } = await this.http.request<T>({ ...request, method: 'GET', headers: { authorization: `Bearer ${token}` } });
     return body;

@@ -110,18 +110,31 @@ describe('session reads', () => {
 });
 
 describe('failures are typed by kind', () => {
+  it('retries a transient 503 and succeeds, within the attempt budget', async () => {
+    await upstream.client.listSessions({ limit: 1 });
+    sim.counters.reset();
+    sim.knobs.faultRules = [{ pathIncludes: '/sessions', status: 503, errorCode: 'ServiceUnavailable', times: 2 }];
+    const page = await upstream.client.listSessions({ limit: 1 });
+    expect(page.results).toHaveLength(1);
+    expect(sim.counters.get('GET /sessions')).toBe(3);
+  });
+
   it('HTTP errors carry status, errorCode and Retry-After but not the body or URL', async () => {
-    sim.knobs.faultRules = [{ pathIncludes: '/sessions', status: 503, errorCode: 'ServiceUnavailable', times: 1 }];
+    sim.knobs.faultRules = [{ pathIncludes: '/sessions', status: 503, errorCode: 'ServiceUnavailable' }];
     const failure = await upstream.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(UpstreamHttpError);
     expect(failure).toMatchObject({ status: 503, errorCode: 'ServiceUnavailable', endpoint: 'GET /sessions' });
     expect((failure as Error).message).not.toContain('127.0.0.1');
+    sim.knobs.faultRules = [];
 
+    // Retry-After longer than a backoff step: no retry, the caller learns when to come back.
+    sim.counters.reset();
     sim.knobs.rate429 = 1;
     sim.knobs.retryAfterSeconds = 7;
     const limited = await upstream.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
     sim.knobs.rate429 = 0;
     expect(limited).toMatchObject({ status: 429, retryAfterSeconds: 7 });
+    expect(sim.counters.get('GET /sessions')).toBe(1);
   });
 
   it('a header timeout is an UpstreamTimeoutError', async () => {
@@ -150,8 +163,10 @@ describe('failures are typed by kind', () => {
 
   it('a dropped connection on a data call is an UpstreamNetworkError', async () => {
     await upstream.client.listSessions({ limit: 1 });
-    sim.knobs.faultRules = [{ pathIncludes: '/sessions', status: 0, drop: true, times: 1 }];
+    // Dropped on every attempt: after the retries the caller sees the network failure.
+    sim.knobs.faultRules = [{ pathIncludes: '/sessions', status: 0, drop: true }];
     const failure = await upstream.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
+    sim.knobs.faultRules = [];
     expect(failure).toBeInstanceOf(UpstreamNetworkError);
   });
 
