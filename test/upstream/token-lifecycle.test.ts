@@ -24,7 +24,8 @@ afterEach(async () => {
 describe('token lifecycle', () => {
   it('makes exactly one login for 50 concurrent calls at a cold start', async () => {
     const pages = await Promise.all(
-      Array.from({ length: 50 }, () => upstream.client.listSessions({ offset: 0, limit: 1, sort: ['usnDesc'] })),
+      // Distinct offsets: identical concurrent calls would be shared by the response cache.
+      Array.from({ length: 50 }, (_, i) => upstream.client.listSessions({ offset: i, limit: 1, sort: ['usnDesc'] })),
     );
     expect(pages.every((page) => page.results.length === 1)).toBe(true);
     expect(sim.counters.get('POST /token')).toBe(1);
@@ -36,7 +37,7 @@ describe('token lifecycle', () => {
     await upstream.client.listSessions({ limit: 1 });
     sim.expireAccessTokens();
     sim.counters.reset();
-    const pages = await Promise.all(Array.from({ length: 20 }, () => upstream.client.listSessions({ limit: 2 })));
+    const pages = await Promise.all(Array.from({ length: 20 }, (_, i) => upstream.client.listSessions({ offset: i, limit: 2 })));
     expect(pages.every((page) => page.results.length === 2)).toBe(true);
     expect(sim.counters.get('POST /token')).toBe(1);
     expect(upstream.tokens.stats).toEqual({ logins: 1, refreshes: 1 });

@@ -140,7 +140,8 @@ describe('failures are typed by kind', () => {
   it('a header timeout is an UpstreamTimeoutError', async () => {
     const slow = createUpstream(upstreamConfigFor(sim, { headersTimeoutMs: 100 }), captureLogs().logger);
     await slow.client.listSessions({ limit: 1 }); // log in first: the timeout must hit a data call
-    sim.knobs.latencyMs = 500;
+    // undici's timers tick every ~500 ms: the answer must come well after that to be late for sure.
+    sim.knobs.latencyMs = 2_000;
     const failure = await slow.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
     sim.knobs.latencyMs = 0;
     await slow.close();

@@ -1,0 +1,6 @@
+/**
+ * A Veeam Backup for AWS REST API (v1) simulator: what tests, benchmarks and demo mode run against.
+ */
+export { startSimulator, DEFAULT_API_VERSIONS, type Simulator, type SimulatorOptions } from './server';
+export type { SimulatorKnobs, FaultRule } from './faults';
+export type { RecordedRequest } from './counters';
