@@ -165,12 +165,16 @@ export class Dataset {
     const step = spanMs / sessionCount;
     const records: SessionRecord[] = [];
     let lastBackup: SessionRecord | undefined;
+    // The newest sessions are still running (the very newest a policy backup, as on any busy appliance).
+    const firstRunning = sessionCount - Math.max(3, Math.floor(sessionCount * 0.002));
     for (let i = 0; i < sessionCount; i += 1) {
-      const startMs = Math.floor(anchorMs - spanMs + i * step + random() * step * 0.9);
-      const type = weighted(random, TYPE_WEIGHTS);
-      const policy = BACKUP_TYPES.has(type) ? pick(random, policies.filter((p) => p.type === type)) : undefined;
-      // The newest sessions are still running; a few scheduled ones never ran.
-      const running = anchorMs - startMs < 20 * 60_000 && random() < 0.8;
+      const running = i >= firstRunning;
+      const startMs = running
+        ? Math.floor(anchorMs - (sessionCount - i) * 60_000 - random() * 30_000)
+        : Math.floor(anchorMs - spanMs + i * step + random() * step * 0.9);
+      const type = i === sessionCount - 1 ? 'Policy' : weighted(random, TYPE_WEIGHTS);
+      const policy = BACKUP_TYPES.has(type) ? this.policyFor(random, policies, type, running) : undefined;
+      // A few scheduled sessions never ran.
       const neverExecuted = !running && random() < 0.004;
       const status = running ? 'Running' : neverExecuted ? 'NeverExecuted' : weighted(random, STATUS_WEIGHTS);
       const durationMs = Math.floor((policy ? 60_000 + random() * 5_400_000 : 2_000 + random() * 600_000) * (status === 'Canceled' ? 0.3 : 1));
@@ -186,6 +190,13 @@ export class Dataset {
       records.push(record);
     }
     return records;
+  }
+
+  /** A running session shows progress: give it a policy with enough instances to have processed some. */
+  private policyFor(random: Random, policies: Policy[], type: string, running: boolean): Policy {
+    const ofType = policies.filter((p) => p.type === type);
+    const busy = ofType.filter((p) => p.instances.length >= 10);
+    return pick(random, running && busy.length > 0 ? busy : ofType);
   }
 
   private sessionDto(

@@ -203,16 +203,6 @@ describe('nested protectedItems through DataLoader', () => {
 });
 
 describe('session(id) and log', () => {
-  it('is served from the list\'s data within one request (the list primes the by-id loader)', async () => {
-    const first = await stack.gql<SessionsData>('{ sessions(page: {limit: 1}) { items { id } } }');
-    const id = first.data?.sessions.items[0]?.id;
-    stack.sim.counters.reset();
-    const result = await stack.gql(`{ sessions(page: {limit: 1}) { items { id } } session(id: "${id}") { id usn } }`);
-    expect(result.errors).toBeUndefined();
-    expect(dataCalls('GET /sessions')).toBe(1);
-    expect(dataCalls('GET /sessions/{id}')).toBe(0);
-  });
-
   it('returns one session with its log, and null for an unknown id', async () => {
     const session = stack.sim.data.sessions[3];
     if (!session) throw new Error('no sessions');

@@ -32,7 +32,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sim = await startSimulator({ sessionCount: 500, anchor: new Date('2026-11-01T00:00:00Z'), ...options.simulator });
   const logs = captureLogs('info');
   const config: Config = { ...loadConfig({ LOG_LEVEL: 'info', ...options.env }), port: 0, host: '127.0.0.1' };
-  const gateway = await startGateway({ config, upstream: upstreamConfigFor(sim, options.upstream), logger: logs.logger });
+  // The environment's tuning (cache TTLs, retries, page size …) applies to the upstream, as in run().
+  const upstream = upstreamConfigFor(sim, { ...config.tuning, ...options.upstream });
+  const gateway = await startGateway({ config, upstream, logger: logs.logger });
   return {
     sim,
     gateway,

@@ -19,7 +19,8 @@ export function useRequestLog(logger: Logger, metrics: GatewayMetrics): ApolloSe
           const durationMs = performance.now() - started;
           const result = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const allErrors = errors ?? result?.errors ?? [];
-          const hasData = result?.data !== undefined && result.data !== null;
+          // Partial: some root field has data despite the errors; all null is a failed request.
+          const hasData = Object.values(result?.data ?? {}).some((value) => value !== null);
           const outcome: Outcome = allErrors.length === 0 ? 'success' : hasData ? 'partial' : 'error';
           const operation = metrics.operationLabel(operationName);
           metrics.graphqlRequests.inc({ operation, outcome });
