@@ -27,6 +27,7 @@ interface Policy {
   type: 'Policy' | 'UserPolicy';
   extendedSessionType: string;
   instances: Instance[];
+  instanceIds: ReadonlySet<string>;
 }
 
 /** A session plus what the appliance knows but does not emit. */
@@ -81,12 +82,14 @@ function makePolicies(random: Random, fleet: Instance[]): Policy[] {
     const size = Math.floor(random() * 51); // 0–50 protected instances
     const start = Math.floor(random() * (fleet.length - size));
     const user = i >= POLICY_COUNT - 3;
+    const instances = fleet.slice(start, start + size);
     return {
       id: uuidFrom(random),
       name: `${user ? 'User policy' : 'Policy'} ${pick(random, ENVIRONMENTS)}-${pick(random, ROLES)} ${i + 1}`,
       type: user ? 'UserPolicy' : 'Policy',
       extendedSessionType: pick(random, ['PolicyBackup', 'PolicySnapshot', 'PolicyBackup', 'PolicyRemoteSnapshot']),
-      instances: fleet.slice(start, start + size),
+      instances,
+      instanceIds: new Set(instances.map((instance) => instance.id)),
     };
   });
 }
@@ -122,7 +125,7 @@ export class Dataset {
 
   /** Whether the session processed that instance: cheap, so VmId filtering needs no item lists. */
   processed(record: SessionRecord, instanceId: string): boolean {
-    if (!record.policy || record.dto.status === 'NeverExecuted') return false;
+    if (!record.policy || record.dto.status === 'NeverExecuted' || !record.policy.instanceIds.has(instanceId)) return false;
     const roll = hashSeed(`${record.dto.id}|${instanceId}`, this.options.seed) % 100;
     // A running session has processed about half of its instances so far.
     return record.dto.status === 'Running' ? roll < 50 : roll < 92;

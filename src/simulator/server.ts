@@ -43,6 +43,9 @@ export interface Simulator {
     sessions: readonly SessionDto[];
     protectedItems(sessionId: string): readonly ProtectedItemDto[] | undefined;
     log(sessionId: string): SessionLogDto | undefined;
+    /** What the appliance knows but does not emit (tests check the PolicyId/ParentSessionId filters). */
+    policyId(sessionId: string): string | undefined;
+    parentSessionId(sessionId: string): string | undefined;
   };
   expireAccessTokens(): void;
   revokeRefreshTokens(): void;
@@ -370,6 +373,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       sessions: dtos,
       protectedItems: (id) => dataset.protectedItems(id.toLowerCase()),
       log: (id) => dataset.log(id.toLowerCase()),
+      policyId: (id) => dataset.byId.get(id.toLowerCase())?.policy?.id,
+      parentSessionId: (id) => dataset.byId.get(id.toLowerCase())?.parentSessionId,
     },
     expireAccessTokens: () => tokens.expireAccessTokens(),
     revokeRefreshTokens: () => tokens.revokeRefreshTokens(),
