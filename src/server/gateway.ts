@@ -14,9 +14,11 @@ import { HttpError, readJsonBody } from './body';
 import type { Config, UpstreamConfig } from './config';
 import { createReadinessCheck } from './health';
 import { GatewayMetrics } from './metrics';
+import { createPlayground, DEFAULT_TABS } from './playground';
 import { useRequestLog } from './plugins/request-log';
 
 export const GRAPHQL_PATH = '/graphql';
+export const PLAYGROUND_ASSETS_PATH = '/playground';
 
 export interface GatewayOptions {
   config: Config;
@@ -84,6 +86,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     telemetry: { observeBatch: (loader: string, size: number) => metrics.loaderBatchSize.observe({ loader }, size) },
   };
+  const playground = createPlayground({
+    graphqlPath: GRAPHQL_PATH,
+    assetsPath: PLAYGROUND_ASSETS_PATH,
+    title: 'Veeam Backup for AWS · GraphQL',
+    tabs: DEFAULT_TABS,
+  });
   const readiness = createReadinessCheck(upstream.client, upstream.http.breaker, logger);
   const server = createServer();
   // Keep-alive sockets outliving the upstream's ones is harmless; long idle ones are not.
@@ -106,6 +114,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
+    if (playground.handle(req, res)) return;
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok' });
     }

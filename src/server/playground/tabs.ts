@@ -1,0 +1,70 @@
+/**
+ * The example queries the playground opens with: what a dashboard, a report and a detail view ask.
+ */
+export interface PlaygroundTab {
+  query: string;
+  variables?: string;
+}
+
+export const DEFAULT_TABS: PlaygroundTab[] = [
+  {
+    query: `# The 50 newest sessions with the first 20 protected instances of each: a dashboard page.
+query Dashboard {
+  sessions(page: { limit: 50 }) {
+    totalCount
+    hasNextPage
+    items {
+      id
+      name
+      type
+      status
+      result
+      startTime
+      stopTime
+      durationMs
+      protectedItems(page: { limit: 20 }) {
+        totalCount
+        items { name status region }
+      }
+    }
+  }
+}
+`,
+  },
+  {
+    query: `# Failed and warning backup sessions over a date range, slowest first: a report.
+query FailedSessions($from: DateTime!, $to: DateTime!, $offset: Int = 0) {
+  sessions(
+    filter: { status: [FAILED, WARNING], types: [POLICY], from: $from, to: $to }
+    sort: [{ field: DURATION, direction: DESC }]
+    page: { offset: $offset, limit: 500 }
+  ) {
+    totalCount
+    hasNextPage
+    items { id name status reason startTime durationMs usn }
+  }
+}
+`,
+    variables: JSON.stringify({ from: '2026-01-01T00:00:00Z', to: '2026-12-31T23:59:59Z' }, null, 2),
+  },
+  {
+    query: `# One session with its log and its protected instances, failed ones first.
+# Put an id from the Dashboard tab in the variables.
+query SessionDetail($id: ID!) {
+  session(id: $id) {
+    id
+    name
+    status
+    startTime
+    stopTime
+    log { time status message }
+    protectedItems(page: { limit: 1000 }, sort: [{ field: FAILED, direction: DESC }]) {
+      totalCount
+      items { id name status region }
+    }
+  }
+}
+`,
+    variables: JSON.stringify({ id: '00000000-0000-4000-8000-000000000000' }, null, 2),
+  },
+];
