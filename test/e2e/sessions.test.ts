@@ -2,6 +2,7 @@
  * The GraphQL API end to end: gateway + simulator over HTTP. Upstream load is read from the
  * simulator's own counters and recorded query strings.
  */
+import { request } from 'undici';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;
@@ -249,7 +250,6 @@ describe('invalid input never reaches the appliance', () => {
 
 describe('the HTTP surface', () => {
   it('answers GET /graphql queries too', async () => {
-    const { request } = await import('undici');
     const response = await request(`${stack.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page:{limit:1}) { totalCount } }')}`, {
       headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
     });
@@ -258,7 +258,6 @@ describe('the HTTP surface', () => {
   });
 
   it('answers malformed JSON with a 400, not a 500', async () => {
-    const { request } = await import('undici');
     const response = await request(`${stack.gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -269,7 +268,6 @@ describe('the HTTP surface', () => {
   });
 
   it('reports health and readiness', async () => {
-    const { request } = await import('undici');
     const health = await request(`${stack.gateway.url}/healthz`);
     expect(health.statusCode).toBe(200);
     await health.body.dump();

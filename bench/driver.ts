@@ -1,0 +1,57 @@
+/**
+ * A closed-loop load driver: N workers, each starting its next request when the previous one ends,
+ * for a fixed time (warm up with a first, discarded call). The same driver runs the gateway and the floor, so their
+ * figures compare like with like.
+ */
+
+export interface CellResult {
+  concurrency: number;
+  requests: number;
+  errors: number;
+  durationS: number;
+  throughput: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+export async function drive(run: () => Promise<void>, concurrency: number, durationS: number): Promise<CellResult> {
+  const end = performance.now() + durationS * 1000;
+  const latencies: number[] = [];
+  let errors = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const started = performance.now();
+      if (started >= end) return;
+      let failed = false;
+      try {
+        await run();
+      } catch {
+        failed = true;
+      }
+      if (failed) errors += 1;
+      else latencies.push(performance.now() - started);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    concurrency,
+    requests: latencies.length,
+    errors,
+    durationS,
+    throughput: round(latencies.length / durationS),
+    p50: round(percentile(sorted, 50)),
+    p90: round(percentile(sorted, 90)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted[sorted.length - 1] ?? Number.NaN),
+  };
+}
