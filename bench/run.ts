@@ -79,6 +79,9 @@ async function main(): Promise<void> {
     MAX_PAGE_LIMIT: '1000',
     LOG_LEVEL: 'info',
     NODE_ENV: 'production',
+    // The benchmark is one client: measure the gateway, not its rate limit. Auth: the cheapest mode.
+    AUTH_MODE: 'none',
+    RATE_LIMIT_RPS: '0',
     ...extra,
   });
   // Both sides do the same upstream work: no stored answers (in-flight sharing stays, it is the gateway).

@@ -69,11 +69,15 @@ export function workloads(detailId: string, reportFrom: string, reportTo: string
       variables: { from: reportFrom, to: reportTo },
       async floor(upstream) {
         const filter = `Sort=startTimeDesc&Sort=usnDesc&Status=Failed&Status=Warning&FromUtc=${encodeURIComponent(reportFrom)}&ToUtc=${encodeURIComponent(reportTo)}`;
-        // A script that knows it wants 500 rows fetches the pages at once.
-        const pages = await Promise.all(
-          [0, 200, 400].map((offset) => getJson<Page<Session>>(upstream, `/sessions?Offset=${offset}&Limit=${Math.min(PAGE_SIZE, 500 - offset)}&${filter}`)),
+        // The first page says how many rows exist; only the pages that hold some are fetched, in parallel.
+        const first = await getJson<Page<Session>>(upstream, `/sessions?Offset=0&Limit=${PAGE_SIZE}&${filter}`);
+        const end = Math.min(500, first.totalCount);
+        const offsets: number[] = [];
+        for (let offset = PAGE_SIZE; offset < end; offset += PAGE_SIZE) offsets.push(offset);
+        const rest = await Promise.all(
+          offsets.map((offset) => getJson<Page<Session>>(upstream, `/sessions?Offset=${offset}&Limit=${Math.min(PAGE_SIZE, end - offset)}&${filter}`)),
         );
-        return pages.flatMap((p) => p.results.map((s) => s.id));
+        return [first, ...rest].flatMap((p) => p.results.map((s) => s.id));
       },
       idsOf: (data) => (data as { sessions: { items: Array<{ id: string }> } }).sessions.items.map((s) => s.id),
     },

@@ -4,6 +4,7 @@
  * request carries (the signal that aborts it when the client goes away, the per-request call count).
  */
 import type { CallOptions, CallStats, VeeamClient } from '../upstream/veeam-client';
+import { CachePolicy } from './cache-hints';
 import { createLoaders, type LoaderTelemetry, type Loaders } from './loaders';
 
 export interface GatewayLimits {
@@ -43,6 +44,8 @@ export interface GatewayContext extends RequestInfo {
   loaders: Loaders;
   limits: GatewayLimits;
   cacheHints: CacheHints;
+  /** How long this request's answer may be reused (Cache-Control). */
+  cachePolicy: CachePolicy;
   stats: CallStats;
   /** Pass to every upstream call made for this request. */
   call: Required<CallOptions>;
@@ -56,6 +59,7 @@ export function createContext(services: GatewayServices, info: RequestInfo): Gat
     client: services.client,
     limits: services.limits,
     cacheHints: services.cacheHints,
+    cachePolicy: new CachePolicy(),
     stats,
     call,
     loaders: createLoaders(services.client, services.limits, call, services.telemetry),

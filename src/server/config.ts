@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { readAuthSettings, type AuthSettings } from './auth/settings';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
@@ -59,6 +60,15 @@ export interface Config {
   requestTimeoutMs: number;
   /** Production hides internal error details from clients. */
   production: boolean;
+  auth: AuthSettings;
+  rateLimit: { ratePerSecond: number; burst: number };
+  /** Schema introspection (GraphiQL's docs need it): on in demo mode, off otherwise unless set. */
+  introspection: boolean;
+  playground: boolean;
+  /** Browser origins allowed to call /graphql cross-origin (CORS); empty = none. */
+  corsOrigins: string[];
+  maxBodyBytes: number;
+  queryLimits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
 }
 
 export class ConfigError extends Error {
@@ -107,6 +117,19 @@ export const DEFAULTS = {
   /** 64 MiB of cached JSON keeps the gateway well under its memory budget. */
   CACHE_MAX_BYTES: 64 * 1024 * 1024,
   DEMO_SESSIONS: 3_000,
+  /** A dashboard polls a few times a minute; 20/s with bursts of 40 only stops floods. */
+  RATE_LIMIT_RPS: 20,
+  RATE_LIMIT_BURST: 40,
+  /** The deepest legitimate query (sessions → items → protectedItems → items → field) is 5 levels. */
+  MAX_QUERY_DEPTH: 10,
+  /** A dashboard comparing a few views needs a handful; hundreds are an attack on the parser. */
+  MAX_QUERY_ALIASES: 30,
+  /** Tokens parsed before giving up: the example queries have a few hundred. */
+  MAX_QUERY_TOKENS: 5_000,
+  /** Worst-case upstream calls of one query: a 50-session dashboard with items and logs costs 101. */
+  MAX_QUERY_COST: 500,
+  /** A GraphQL document with variables is a few KiB; 1 MiB leaves room and stops abuse. */
+  MAX_BODY_BYTES: 1024 * 1024,
   SHUTDOWN_GRACE_MS: 10_000,
   LOG_LEVEL: 'info' as LogLevel,
 } as const;
@@ -164,6 +187,27 @@ const envSchema = z.object({
   CACHE_MAX_ENTRIES: intIn(1, 10_000_000).optional(),
   CACHE_MAX_BYTES: intIn(1024, 16 * 1024 * 1024 * 1024).optional(),
   DEMO_SESSIONS: intIn(1, 200_000).optional(),
+  AUTH_MODE: z.string().optional(),
+  API_KEYS_FILE: z.string().optional(),
+  JWT_ISSUER: z.string().optional(),
+  JWT_AUDIENCE: z.string().optional(),
+  JWT_JWKS_URL: z.string().optional(),
+  RATE_LIMIT_RPS: intIn(0, 1_000_000).optional(),
+  RATE_LIMIT_BURST: intIn(1, 1_000_000).optional(),
+  INTROSPECTION: bool.optional(),
+  PLAYGROUND: bool.optional(),
+  CORS_ORIGINS: z
+    .string()
+    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .refine((origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin), {
+      message: 'must be a comma-separated list of origins such as https://dashboards.example.com',
+    })
+    .optional(),
+  MAX_BODY_BYTES: intIn(1024, 64 * 1024 * 1024).optional(),
+  MAX_QUERY_DEPTH: intIn(1, 100).optional(),
+  MAX_QUERY_ALIASES: intIn(0, 10_000).optional(),
+  MAX_QUERY_TOKENS: intIn(10, 1_000_000).optional(),
+  MAX_QUERY_COST: intIn(1, 1_000_000).optional(),
   SHUTDOWN_GRACE_MS: intIn(0, 600_000).optional(),
 });
 
@@ -186,18 +230,36 @@ export function loadConfig(env: Env = process.env): Config {
       if (e[name] !== undefined) problems.push(`${name} is set but VEEAM_BASE_URL is not (without it the gateway runs in demo mode)`);
     }
   }
+  const auth = readAuthSettings(present);
+  problems.push(...auth.problems);
+  if (auth.settings === undefined && auth.problems.length === 0 && upstream !== undefined) {
+    problems.push('AUTH_MODE is required when VEEAM_BASE_URL is set: apikey, jwt, or none to run unprotected on purpose');
+  }
   if (problems.length > 0) throw new ConfigError(problems);
+  const demo = upstream === undefined;
   return {
     port: e.PORT ?? DEFAULTS.PORT,
     host: e.HOST ?? DEFAULTS.HOST,
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
-    demo: upstream ? undefined : { sessionCount: e.DEMO_SESSIONS ?? DEFAULTS.DEMO_SESSIONS },
+    demo: demo ? { sessionCount: e.DEMO_SESSIONS ?? DEFAULTS.DEMO_SESSIONS } : undefined,
     upstream,
     tuning,
     maxPageLimit: e.MAX_PAGE_LIMIT ?? DEFAULTS.MAX_PAGE_LIMIT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? DEFAULTS.SHUTDOWN_GRACE_MS,
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS ?? DEFAULTS.REQUEST_TIMEOUT_MS,
     production: e.NODE_ENV === 'production',
+    auth: auth.settings ?? { mode: 'none' },
+    rateLimit: { ratePerSecond: e.RATE_LIMIT_RPS ?? DEFAULTS.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST ?? DEFAULTS.RATE_LIMIT_BURST },
+    introspection: e.INTROSPECTION ?? demo,
+    playground: e.PLAYGROUND ?? demo,
+    corsOrigins: e.CORS_ORIGINS ?? [],
+    maxBodyBytes: e.MAX_BODY_BYTES ?? DEFAULTS.MAX_BODY_BYTES,
+    queryLimits: {
+      maxDepth: e.MAX_QUERY_DEPTH ?? DEFAULTS.MAX_QUERY_DEPTH,
+      maxAliases: e.MAX_QUERY_ALIASES ?? DEFAULTS.MAX_QUERY_ALIASES,
+      maxTokens: e.MAX_QUERY_TOKENS ?? DEFAULTS.MAX_QUERY_TOKENS,
+      maxCost: e.MAX_QUERY_COST ?? DEFAULTS.MAX_QUERY_COST,
+    },
   };
 }
 

@@ -3,6 +3,7 @@
  * offline playground; owns the lifecycle (start, graceful stop, upstream logout).
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
@@ -12,9 +13,13 @@ import { createUpstream, type Upstream } from '../upstream';
 import { createApolloServer } from './apollo';
 import { HttpError, readJsonBody } from './body';
 import type { Config, UpstreamConfig } from './config';
+import { AUTH_NONE_WARNING, createAuthenticator } from './auth';
+import { createClientGate } from './client-gate';
 import { createReadinessCheck } from './health';
+import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
 import { createPlayground, DEFAULT_TABS } from './playground';
+import { useQueryLimits } from './plugins/query-limits';
 import { useRequestLog } from './plugins/request-log';
 
 export const GRAPHQL_PATH = '/graphql';
@@ -96,11 +101,21 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const server = createServer();
   // Keep-alive sockets outliving the upstream's ones is harmless; long idle ones are not.
   server.keepAliveTimeout = 5_000;
+  if (config.auth.mode === 'none') logger.warn(AUTH_NONE_WARNING);
+  const gate = createClientGate({
+    authenticator: createAuthenticator(config.auth),
+    limiter: new RateLimiter(config.rateLimit),
+    corsOrigins: config.corsOrigins,
+    logger: logger.child({ component: 'auth' }),
+  });
   const apollo = createApolloServer({
     httpServer: server,
     logger,
     production: config.production,
-    plugins: [useRequestLog(logger.child({ component: 'graphql' }), metrics)],
+    introspection: config.introspection,
+    maxTokens: config.queryLimits.maxTokens,
+    plugins: [
+      useQueryLimits({ ...config.queryLimits, upstreamPageSize: options.upstream.pageSize }),useRequestLog(logger.child({ component: 'graphql' }), metrics)],
   });
   await apollo.start();
 
@@ -114,7 +129,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    if (playground.handle(req, res)) return;
+    if (config.playground && playground.handle(req, res)) return;
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok' });
     }
@@ -138,20 +153,24 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     res: ServerResponse,
     search: string,
   ): Promise<void> {
+    const requestId = requestIdOf(req);
+    res.setHeader('x-request-id', requestId);
+    const client = await gate.admit(req, res);
+    if (!client) return;
     let body: unknown;
     try {
-      body = await readJsonBody(req);
+      body = await readJsonBody(req, config.maxBodyBytes);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
       return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
     }
     const deadline = Date.now() + config.requestTimeoutMs;
     const signal = AbortSignal.any([clientGoneSignal(res), AbortSignal.timeout(config.requestTimeoutMs)]);
-    const requestId = requestIdOf(req);
-    res.setHeader('x-request-id', requestId);
+    // Every upstream call of the request listens on this signal: a dashboard legitimately has 50+.
+    setMaxListeners(0, signal);
     const response = await apolloServer.executeHTTPGraphQLRequest({
       httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search, body },
-      context: async () => createContext(services, { requestId, clientId: 'anonymous', signal, deadline }),
+      context: async () => createContext(services, { requestId, clientId: client.id, signal, deadline }),
     });
     for (const [key, value] of response.headers) res.setHeader(key, value);
     res.statusCode = response.status ?? 200;

@@ -31,7 +31,8 @@ export interface StackOptions {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sim = await startSimulator({ sessionCount: 500, anchor: new Date('2026-11-01T00:00:00Z'), ...options.simulator });
   const logs = captureLogs('info');
-  const config: Config = { ...loadConfig({ LOG_LEVEL: 'info', ...options.env }), port: 0, host: '127.0.0.1' };
+  // No rate limit unless a test asks for one: suites fire many queries from one (anonymous) client.
+  const config: Config = { ...loadConfig({ LOG_LEVEL: 'info', RATE_LIMIT_RPS: '0', ...options.env }), port: 0, host: '127.0.0.1' };
   // The environment's tuning (cache TTLs, retries, page size …) applies to the upstream, as in run().
   const upstream = upstreamConfigFor(sim, { ...config.tuning, ...options.upstream });
   const gateway = await startGateway({ config, upstream, logger: logs.logger });

@@ -11,6 +11,7 @@ const base = {
   VEEAM_BASE_URL: 'https://backup.example.com:11005/api/v1',
   VEEAM_USERNAME: 'svc-gateway',
   VEEAM_PASSWORD: 'S3cret-pass',
+  AUTH_MODE: 'none',
 };
 
 function problemsOf(env: Record<string, string>): string[] {

@@ -27,6 +27,7 @@ function configWith(extra: Record<string, string>) {
     VEEAM_BASE_URL: sim.url,
     VEEAM_USERNAME: sim.credentials.username,
     VEEAM_PASSWORD: sim.credentials.password,
+    AUTH_MODE: 'none',
     ...extra,
   });
   if (!config.upstream) throw new Error('expected an upstream config');

@@ -28,11 +28,6 @@ export type Scalars = {
   Long: { input: string; output: string | number; }
 };
 
-/** Who may reuse a response: PRIVATE = only the client that asked (the gateway authorises each client). */
-export type CacheControlScope =
-  | 'PRIVATE'
-  | 'PUBLIC';
-
 /** Which slice of a list to return. */
 export type PageInput = {
   /**
@@ -383,7 +378,6 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  CacheControlScope: CacheControlScope;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
@@ -428,14 +422,6 @@ export type ResolversParentTypes = {
   SessionSort: SessionSort;
   String: Scalars['String']['output'];
 };
-
-export type CacheControlDirectiveArgs = {
-  inheritMaxAge?: Maybe<Scalars['Boolean']['input']>;
-  maxAge?: Maybe<Scalars['Int']['input']>;
-  scope?: Maybe<CacheControlScope>;
-};
-
-export type CacheControlDirectiveResolver<Result, Parent, ContextType = GatewayContext, Args = CacheControlDirectiveArgs> = DirectiveResolverFn<Result, Parent, ContextType, Args>;
 
 export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['DateTime'], any> {
   name: 'DateTime';
@@ -513,6 +499,3 @@ export type Resolvers<ContextType = GatewayContext> = {
   SessionPage?: SessionPageResolvers<ContextType>;
 };
 
-export type DirectiveResolvers<ContextType = GatewayContext> = {
-  cacheControl?: CacheControlDirectiveResolver<any, any, ContextType>;
-};

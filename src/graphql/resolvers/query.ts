@@ -1,13 +1,12 @@
 import type { SessionDto } from '../../upstream/dto';
-import { hintMaxAge } from '../cache-hints';
 import { upstreamCall } from '../errors';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../inputs';
 import { assemblePage } from '../paging';
 
 export const Query: QueryResolvers = {
-  async sessions(_parent, args, context, info) {
-    hintMaxAge(info, context.cacheHints.liveSeconds);
+  async sessions(_parent, args, context) {
+    context.cachePolicy.restrict(context.cacheHints.liveSeconds);
     // Validate everything before the first upstream call.
     const page = normalisePage(args.page, context.limits, 'page');
     const filter = sessionFilter(args.filter);
@@ -22,8 +21,8 @@ export const Query: QueryResolvers = {
     return result;
   },
 
-  session(_parent, args, context, info) {
-    hintMaxAge(info, context.cacheHints.liveSeconds);
+  session(_parent, args, context) {
+    context.cachePolicy.restrict(context.cacheHints.liveSeconds);
     return context.loaders.sessionById.load(requireUuid(args.id, 'id'));
   },
 };

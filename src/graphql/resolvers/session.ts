@@ -7,7 +7,6 @@ import {
 } from '../enums';
 import type { ProtectedItemResolvers, SessionLogEntryResolvers, SessionResolvers } from '../generated/resolvers-types';
 import type { SessionDto } from '../../upstream/dto';
-import { hintMaxAge } from '../cache-hints';
 import { protectedItemsArgs } from '../inputs';
 import { emptyPage } from '../paging';
 
@@ -30,10 +29,10 @@ export const Session: SessionResolvers = {
   stopTime: (session) => session.executionStopTime ?? null,
   durationMs: (session) => session.executionDuration ?? null,
 
-  protectedItems(session, args, context, info) {
+  protectedItems(session, args, context) {
     const normalised = protectedItemsArgs(args, context.limits);
     const finished = isFinished(session);
-    hintMaxAge(info, finished ? context.cacheHints.finishedItemsSeconds : context.cacheHints.liveSeconds);
+    context.cachePolicy.restrict(finished ? context.cacheHints.finishedItemsSeconds : context.cacheHints.liveSeconds);
     // The record already says there is nothing to protect here: no upstream call.
     if (session._embedded != null && session._embedded.backupJobInfo == null) {
       return emptyPage(normalised.page);
@@ -41,8 +40,8 @@ export const Session: SessionResolvers = {
     return context.loaders.protectedItems.load({ sessionId: session.id, sessionFinished: finished, ...normalised });
   },
 
-  log(session, _args, context, info) {
-    hintMaxAge(info, context.cacheHints.liveSeconds);
+  log(session, _args, context) {
+    context.cachePolicy.restrict(context.cacheHints.liveSeconds);
     return context.loaders.sessionLog.load(session.id);
   },
 };

@@ -1,0 +1,73 @@
+/**
+ * Query limits in front of the real gateway: refused with a 400 and a stable code before any
+ * upstream call, each message stating the figure and the limit.
+ */
+import { request } from 'undici';
+import { startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+
+beforeAll(async () => {
+  stack = await startStack({ env: { MAX_QUERY_DEPTH: '6', MAX_QUERY_ALIASES: '3', MAX_QUERY_TOKENS: '400', MAX_QUERY_COST: '200' } });
+});
+
+afterAll(async () => {
+  await stack.close();
+});
+
+beforeEach(() => stack.sim.counters.reset());
+
+it.each([
+  [
+    'a query over the cost budget, page size in a variable',
+    'query ($n: Int) { sessions(page: {limit: $n}) { items { protectedItems(page: {limit: 20}) { totalCount } } } }',
+    { n: 500 },
+    'QUERY_TOO_COSTLY',
+    'This query could make 503 upstream calls; the budget is 200. Ask for smaller pages or fewer nested fields.',
+  ],
+  [
+    'too many aliases',
+    '{ a: sessions { totalCount } b: sessions { totalCount } c: sessions { totalCount } d: sessions { totalCount } }',
+    {},
+    'TOO_MANY_ALIASES',
+    'This query uses 4 aliases; the limit is 3.',
+  ],
+])('refuses %s', async (_name, query, variables, code, message) => {
+  const response = await stack.gql(query, variables);
+  expect(response.status).toBe(400);
+  expect(response.errors?.[0]).toMatchObject({ message, extensions: { code } });
+  expect(stack.sim.counters.total()).toBe(0);
+});
+
+it('refuses a query deeper than the limit', async () => {
+  const deep = '{ sessions { items { protectedItems { items { id } } } } }';
+  const ok = await stack.gql(deep);
+  expect(ok.errors).toBeUndefined();
+  const limited = await startStack({ env: { MAX_QUERY_DEPTH: '4' } });
+  try {
+    limited.sim.counters.reset();
+    const response = await limited.gql(deep);
+    expect(response.status).toBe(400);
+    expect(response.errors?.[0]).toMatchObject({ message: 'This query is 5 levels deep; the limit is 4.', extensions: { code: 'QUERY_TOO_DEEP' } });
+    expect(limited.sim.counters.total()).toBe(0);
+  } finally {
+    await limited.close();
+  }
+});
+
+it('refuses a document with too many tokens', async () => {
+  const response = await stack.gql(`{ sessions { items { ${'id '.repeat(500)} } } }`);
+  expect(response.status).toBe(400);
+  expect(response.errors?.[0]?.message).toMatch(/Document contains more tha[nt] 400 tokens/) // graphql-js spells it "that";
+  expect(stack.sim.counters.total()).toBe(0);
+});
+
+it('refuses a body over MAX_BODY_BYTES with 413', async () => {
+  const response = await request(`${stack.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query: '{ sessions { totalCount } }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }),
+  });
+  expect(response.statusCode).toBe(413);
+  expect(await response.body.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+});
