@@ -8,24 +8,10 @@
  * distinct `protectedItems(args)` costs ceil(limit / page size) calls and `log` one call (DataLoader
  * shares identical ones). Whether a session is a backup session is unknown in advance: worst case.
  */
-import {
-  getArgumentValues,
-  getDirectiveValues,
-  GraphQLIncludeDirective,
-  GraphQLSkipDirective,
-  Kind,
-  type FieldNode,
-  type FragmentDefinitionNode,
-  type GraphQLField,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-  type OperationDefinitionNode,
-  type SelectionSetNode,
-} from 'graphql';
+import type { GraphQLObjectType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import { argumentsOf, collectFields, DEFAULT_PAGE_LIMIT, itemsSelections, type WalkOptions } from './operation-fields';
 
-export interface CostOptions {
-  variables: Record<string, unknown>;
-  fragments: Record<string, FragmentDefinitionNode>;
+export interface CostOptions extends WalkOptions {
   upstreamPageSize: number;
 }
 
@@ -35,47 +21,6 @@ export interface OperationShape {
   /** Deepest field nesting (a root field is depth 1). */
   depth: number;
   aliases: number;
-}
-
-interface Collected {
-  node: FieldNode;
-  responseName: string;
-}
-
-const DEFAULT_PAGE_LIMIT = 50;
-
-/** The fields of a selection set, fragments flattened, @skip/@include applied. */
-function collectFields(selectionSet: SelectionSetNode, options: CostOptions, seen = new Set<string>()): Collected[] {
-  const fields: Collected[] = [];
-  for (const selection of selectionSet.selections) {
-    if (!included(selection, options.variables)) continue;
-    if (selection.kind === Kind.FIELD) {
-      fields.push({ node: selection, responseName: selection.alias?.value ?? selection.name.value });
-    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      fields.push(...collectFields(selection.selectionSet, options, seen));
-    } else {
-      const name = selection.name.value;
-      const fragment = options.fragments[name];
-      if (!fragment || seen.has(name)) continue; // unknown or cyclic: validation reports it
-      fields.push(...collectFields(fragment.selectionSet, options, new Set([...seen, name])));
-    }
-  }
-  return fields;
-}
-
-function included(node: Parameters<typeof getDirectiveValues>[1], variables: Record<string, unknown>): boolean {
-  const skip = getDirectiveValues(GraphQLSkipDirective, node, variables);
-  if (skip?.['if'] === true) return false;
-  const include = getDirectiveValues(GraphQLIncludeDirective, node, variables);
-  return include?.['if'] !== false;
-}
-
-function argumentsOf(field: GraphQLField<unknown, unknown>, node: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
-  try {
-    return getArgumentValues(field, node, variables);
-  } catch {
-    return {}; // invalid arguments fail at execution with BAD_USER_INPUT; the default limit is assumed here
-  }
 }
 
 function pageLimit(args: Record<string, unknown>): number {
@@ -115,19 +60,11 @@ function perSessionCost(sessionType: GraphQLObjectType, selectionSets: Selection
     if (!field) continue;
     if (node.name.value === 'log') distinct.set('log', 1);
     if (node.name.value === 'protectedItems') {
-      const args = argumentsOf(field, node, options.variables);
+      const args = argumentsOf(field, node, options.variables) ?? {};
       distinct.set(`items:${JSON.stringify(args)}`, callsFor(pageLimit(args), options.upstreamPageSize));
     }
   }
   return [...distinct.values()].reduce((sum, calls) => sum + calls, 0);
-}
-
-/** The selection on `items` of a page field, merged over aliases of `items`. */
-function itemsSelections(selectionSet: SelectionSetNode | undefined, options: CostOptions): SelectionSetNode[] {
-  if (!selectionSet) return [];
-  return collectFields(selectionSet, options)
-    .filter(({ node }) => node.name.value === 'items' && node.selectionSet)
-    .map(({ node }) => node.selectionSet as SelectionSetNode);
 }
 
 export function operationShape(schema: GraphQLSchema, operation: OperationDefinitionNode, options: CostOptions): OperationShape {
@@ -139,7 +76,7 @@ export function operationShape(schema: GraphQLSchema, operation: OperationDefini
     for (const { node } of collectFields(operation.selectionSet, options)) {
       const field = query.getFields()[node.name.value];
       if (!field) continue;
-      const args = argumentsOf(field, node, options.variables);
+      const args = argumentsOf(field, node, options.variables) ?? {};
       const perSession = (sets: SelectionSetNode[]): number => perSessionCost(sessionType, sets, options);
       if (node.name.value === 'sessions') {
         const limit = pageLimit(args);

@@ -115,7 +115,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     introspection: config.introspection,
     maxTokens: config.queryLimits.maxTokens,
     plugins: [
-      useQueryLimits({ ...config.queryLimits, upstreamPageSize: options.upstream.pageSize }),useRequestLog(logger.child({ component: 'graphql' }), metrics)],
+      useQueryLimits({ ...config.queryLimits, upstreamPageSize: options.upstream.pageSize, gatewayLimits: services.limits }),useRequestLog(logger.child({ component: 'graphql' }), metrics)],
   });
   await apollo.start();
 

@@ -1,10 +1,12 @@
 /**
- * Refuses operations that ask too much before any resolver runs: too deep, too many aliases, or a
- * worst-case upstream cost over the budget (see graphql/query-cost.ts). Each refusal is a 400 with a
- * stable code and a message that states the figure and the limit.
+ * Refuses operations before any resolver runs: too deep, too many aliases, a worst-case upstream
+ * cost over the budget (graphql/query-cost.ts), or an invalid argument anywhere in the operation
+ * (graphql/preflight.ts). Each refusal is a 400 with a stable code and a message that says why.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
+import { getVariableValues, GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
+import type { GatewayLimits } from '../../graphql/context';
+import { preflight } from '../../graphql/preflight';
 import { operationShape } from '../../graphql/query-cost';
 
 export interface QueryLimits {
@@ -12,6 +14,8 @@ export interface QueryLimits {
   maxAliases: number;
   maxCost: number;
   upstreamPageSize: number;
+  /** For the argument preflight (page limits). */
+  gatewayLimits: GatewayLimits;
 }
 
 function refuse(code: string, message: string, extra: Record<string, number>): GraphQLError {
@@ -28,8 +32,12 @@ export function useQueryLimits<TContext extends object>(limits: QueryLimits): Ap
           for (const definition of document.definitions) {
             if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments[definition.name.value] = definition;
           }
+          // Variables as execution will see them; if they do not coerce, execution answers 400 itself.
+          const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+          if (coerced.errors) return;
+          const variables = coerced.coerced;
           const shape = operationShape(schema, operation, {
-            variables: request.variables ?? {},
+            variables,
             fragments,
             upstreamPageSize: limits.upstreamPageSize,
           });
@@ -51,6 +59,14 @@ export function useQueryLimits<TContext extends object>(limits: QueryLimits): Ap
               `This query could make ${shape.cost} upstream calls; the budget is ${limits.maxCost}. Ask for smaller pages or fewer nested fields.`,
               { cost: shape.cost, maxCost: limits.maxCost },
             );
+          }
+          try {
+            preflight(schema, operation, { variables, fragments }, limits.gatewayLimits);
+          } catch (error) {
+            if (error instanceof GraphQLError) {
+              throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
+            }
+            throw error;
           }
         },
       };
