@@ -92,7 +92,8 @@ export class UpstreamAbortedError extends UpstreamError {
   readonly deadlineExceeded: boolean;
 
   constructor(endpoint: string, reason: unknown) {
-    const deadlineExceeded = reason instanceof Error && reason.name === 'TimeoutError';
+    // By name, not instanceof: AbortSignal.timeout's DOMException may come from another realm.
+    const deadlineExceeded = typeof reason === 'object' && reason !== null && (reason as { name?: unknown }).name === 'TimeoutError';
     super(`Veeam API ${endpoint} call was aborted${deadlineExceeded ? ' (request deadline)' : ''}`, endpoint, { cause: reason });
     this.deadlineExceeded = deadlineExceeded;
   }

@@ -57,6 +57,7 @@ describe('AUTH_MODE=apikey', () => {
   ])('refuses %j with 401 before any upstream call', async (headers, message) => {
     const response = await post(stack, headers as Record<string, string>);
     expect(response.status).toBe(401);
+    for (const value of Object.values(headers)) expect(response.text).not.toContain(value);
     expect(response.body).toEqual({ errors: [{ message, extensions: { code: 'UNAUTHENTICATED' } }] });
     expect(stack.sim.counters.total()).toBe(0);
   });

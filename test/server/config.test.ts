@@ -95,6 +95,27 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('requires AUTH_MODE in front of a real appliance, and validates each mode', () => {
+    const { AUTH_MODE: _mode, ...withoutAuth } = base;
+    expect(problemsOf(withoutAuth)).toEqual([
+      'AUTH_MODE is required when VEEAM_BASE_URL is set: apikey, jwt, or none to run unprotected on purpose',
+    ]);
+    expect(problemsOf({ ...base, AUTH_MODE: 'basic' })).toEqual(['AUTH_MODE must be apikey, jwt or none']);
+    expect(problemsOf({ ...base, AUTH_MODE: 'apikey' })).toEqual(['API_KEYS_FILE is required when AUTH_MODE=apikey']);
+    expect(problemsOf({ ...base, AUTH_MODE: 'jwt', JWT_JWKS_URL: 'http://idp.example.com/jwks' })).toEqual([
+      'JWT_ISSUER is required when AUTH_MODE=jwt',
+      'JWT_AUDIENCE is required when AUTH_MODE=jwt',
+      'JWT_JWKS_URL must use https:// (http:// only on loopback)',
+    ]);
+    expect(problemsOf({ ...base, CORS_ORIGINS: 'dash.example.com' })[0]).toMatch(/^CORS_ORIGINS must be a comma-separated list of origins/);
+  });
+
+  it('turns introspection and the playground on in demo mode only, unless set', () => {
+    expect(loadConfig({})).toMatchObject({ introspection: true, playground: true, auth: { mode: 'none' } });
+    expect(loadConfig(base)).toMatchObject({ introspection: false, playground: false });
+    expect(loadConfig({ ...base, INTROSPECTION: 'true', PLAYGROUND: 'yes' })).toMatchObject({ introspection: true, playground: true });
+  });
+
   it('never puts the password in a message', () => {
     const error = (() => {
       try {
