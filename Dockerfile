@@ -30,4 +30,6 @@ USER node
 EXPOSE 4000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 \
   CMD ["node", "-e", "require('http').get('http://127.0.0.1:'+(process.env.PORT||4000)+'/healthz',r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))"]
-CMD ["node", "dist/src/main.js"]
+# V8 sizes its heap for the host's memory and grows it lazily; the gateway's live set is small, and a
+# cap keeps RSS flat under load (see the benchmark's soak). Raise it for very large pages/exports.
+CMD ["node", "--max-old-space-size=192", "dist/src/main.js"]

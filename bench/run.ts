@@ -30,8 +30,12 @@ const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
+/** The gateway runs with the same V8 flags as `npm start` and the Docker image. */
+const GATEWAY_NODE_FLAGS = ['--max-old-space-size=192'];
+
 function child<T extends { type: string }>(script: string, env: Record<string, string>): Promise<{ proc: ChildProcess; ready: T }> {
-  const proc = fork(join(__dirname, script), [], { env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const execArgv = script === 'child-gateway.js' ? GATEWAY_NODE_FLAGS : [];
+  const proc = fork(join(__dirname, script), [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AuthError, type Authenticator, type ClientIdentity } from './auth';
 import type { RateLimiter } from './rate-limit';
+import { sendError } from './respond';
 
 export interface ClientGateOptions {
   authenticator: Authenticator;
@@ -18,17 +19,6 @@ export interface ClientGateOptions {
 const CORS_ALLOWED_HEADERS = 'content-type, authorization, x-api-key, x-request-id, apollo-require-preflight';
 /** Browsers may reuse a preflight answer for 10 minutes. */
 const CORS_MAX_AGE_S = 600;
-
-export function refusal(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify({ errors: [{ message, extensions: { code } }] });
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
-}
 
 export interface ClientGate {
   /** The admitted client, or undefined when the response has been written (preflight, 401, 429). */
@@ -61,13 +51,13 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
         options.logger.info({ reason: error.message }, 'client refused: not authenticated');
-        refusal(res, 401, error.code, error.message, error.wwwAuthenticate ? { 'www-authenticate': error.wwwAuthenticate } : {});
+        sendError(res, 401, error.code, error.message, error.wwwAuthenticate ? { 'www-authenticate': error.wwwAuthenticate } : {});
         return undefined;
       }
       const decision = options.limiter.take(client.id);
       if (!decision.allowed) {
         options.logger.info({ client: client.id }, 'client refused: rate limited');
-        refusal(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`, {
+        sendError(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`, {
           'retry-after': String(decision.retryAfterSeconds),
         });
         return undefined;

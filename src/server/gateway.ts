@@ -16,6 +16,7 @@ import type { Config, UpstreamConfig } from './config';
 import { AUTH_NONE_WARNING, createAuthenticator } from './auth';
 import { createClientGate } from './client-gate';
 import { createReadinessCheck } from './health';
+import { sendError, sendJson } from './respond';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
 import { createPlayground, DEFAULT_TABS } from './playground';
@@ -39,17 +40,6 @@ export interface Gateway {
   readonly metrics: GatewayMetrics;
   /** Stops accepting, drains in-flight requests, logs out upstream, closes the pool. */
   close(): Promise<void>;
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
 }
 
 function toHeaderMap(req: IncomingMessage): HeaderMap {
@@ -122,7 +112,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error while serving a request');
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
       else res.destroy();
     });
   });
@@ -144,7 +134,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     if (url.pathname === GRAPHQL_PATH) return serveGraphQL(apollo, req, res, url.search);
-    sendJson(res, 404, { error: 'not found', message: `No route for ${req.method ?? 'GET'} ${url.pathname}` });
+    sendError(res, 404, 'NOT_FOUND', `No route for ${req.method ?? 'GET'} ${url.pathname}`);
   }
 
   async function serveGraphQL(
@@ -162,7 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       body = await readJsonBody(req, config.maxBodyBytes);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      return sendJson(res, error.status, { errors: [{ message: error.message, extensions: { code: error.code } }] });
+      return sendError(res, error.status, error.code, error.message);
     }
     const deadline = Date.now() + config.requestTimeoutMs;
     const signal = AbortSignal.any([clientGoneSignal(res), AbortSignal.timeout(config.requestTimeoutMs)]);
