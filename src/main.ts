@@ -4,7 +4,7 @@
  */
 import { ConfigError, loadConfig, type Config } from './server/config';
 import { GRAPHQL_PATH } from './server/gateway';
-import { createLogger } from './server/logger';
+import { createLogger, prettyDestination } from './server/logger';
 import { run } from './server/run';
 
 function readConfig(): Config {
@@ -21,7 +21,7 @@ function readConfig(): Config {
 
 async function main(): Promise<void> {
   const config = readConfig();
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, config.logFormat === 'pretty' ? prettyDestination() : undefined);
   const running = await run(config, logger);
   const { url } = running.gateway;
   logger.info({ url: `${url}${GRAPHQL_PATH}`, demo: Boolean(running.simulator) }, 'gateway listening');

@@ -47,6 +47,8 @@ export interface Config {
   port: number;
   host: string;
   logLevel: LogLevel;
+  /** JSON lines for log shippers; pretty lines for people (the demo's default). */
+  logFormat: 'json' | 'pretty';
   /** No VEEAM_BASE_URL: the gateway runs the embedded simulator and talks to it. */
   demo: { sessionCount: number } | undefined;
   /** The appliance; absent in demo mode (run.ts points `tuning` at the simulator). */
@@ -156,6 +158,7 @@ const envSchema = z.object({
     message: 'must be one of fatal, error, warn, info, debug, trace, silent',
   }).optional(),
   NODE_ENV: z.string().optional(),
+  LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
   VEEAM_BASE_URL: z
     .string()
     .trim()
@@ -241,6 +244,7 @@ export function loadConfig(env: Env = process.env): Config {
     port: e.PORT ?? DEFAULTS.PORT,
     host: e.HOST ?? DEFAULTS.HOST,
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT ?? (upstream ? 'json' : 'pretty'),
     demo: demo ? { sessionCount: e.DEMO_SESSIONS ?? DEFAULTS.DEMO_SESSIONS } : undefined,
     upstream,
     tuning,

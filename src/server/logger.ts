@@ -3,6 +3,7 @@
  * these paths is censored wherever a log call puts it.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
+import pretty from 'pino-pretty';
 import type { LogLevel } from './config';
 
 export const REDACTED_PATHS = [
@@ -25,6 +26,11 @@ export const REDACTED_PATHS = [
   'headers["x-api-key"]',
   '*.headers["x-api-key"]',
 ];
+
+/** Human-readable lines for a person watching a terminal (demo mode); the same redaction applies. */
+export function prettyDestination(): DestinationStream {
+  return pretty({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname,service' });
+}
 
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
   return pino(
