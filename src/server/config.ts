@@ -71,6 +71,8 @@ export interface Config {
   corsOrigins: string[];
   maxBodyBytes: number;
   queryLimits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
+  /** Upstream pages (and item calls) an export keeps in flight. */
+  exportConcurrency: number;
 }
 
 export class ConfigError extends Error {
@@ -130,6 +132,8 @@ export const DEFAULTS = {
   MAX_QUERY_TOKENS: 5_000,
   /** Worst-case upstream calls of one query: a 50-session dashboard with items and logs costs 101. */
   MAX_QUERY_COST: 500,
+  /** Enough to keep the stream ahead of a 10 ms appliance without crowding out dashboards. */
+  EXPORT_CONCURRENCY: 4,
   /** A GraphQL document with variables is a few KiB; 1 MiB leaves room and stops abuse. */
   MAX_BODY_BYTES: 1024 * 1024,
   SHUTDOWN_GRACE_MS: 10_000,
@@ -211,6 +215,7 @@ const envSchema = z.object({
   MAX_QUERY_ALIASES: intIn(0, 10_000).optional(),
   MAX_QUERY_TOKENS: intIn(10, 1_000_000).optional(),
   MAX_QUERY_COST: intIn(1, 1_000_000).optional(),
+  EXPORT_CONCURRENCY: intIn(1, 64).optional(),
   SHUTDOWN_GRACE_MS: intIn(0, 600_000).optional(),
 });
 
@@ -258,6 +263,7 @@ export function loadConfig(env: Env = process.env): Config {
     playground: e.PLAYGROUND ?? demo,
     corsOrigins: e.CORS_ORIGINS ?? [],
     maxBodyBytes: e.MAX_BODY_BYTES ?? DEFAULTS.MAX_BODY_BYTES,
+    exportConcurrency: e.EXPORT_CONCURRENCY ?? DEFAULTS.EXPORT_CONCURRENCY,
     queryLimits: {
       maxDepth: e.MAX_QUERY_DEPTH ?? DEFAULTS.MAX_QUERY_DEPTH,
       maxAliases: e.MAX_QUERY_ALIASES ?? DEFAULTS.MAX_QUERY_ALIASES,

@@ -17,6 +17,7 @@ import { AUTH_NONE_WARNING, createAuthenticator } from './auth';
 import { createClientGate } from './client-gate';
 import { createReadinessCheck } from './health';
 import { sendError, sendJson } from './respond';
+import { EXPORT_PATHS, serveExport, type ExportPath } from '../reporting/export';
 import { RateLimiter } from './rate-limit';
 import { GatewayMetrics } from './metrics';
 import { createPlayground, DEFAULT_TABS } from './playground';
@@ -134,6 +135,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return;
     }
     if (url.pathname === GRAPHQL_PATH) return serveGraphQL(apollo, req, res, url.search);
+    if ((EXPORT_PATHS as readonly string[]).includes(url.pathname) && (req.method === 'GET' || req.method === 'OPTIONS')) {
+      const client = await gate.admit(req, res);
+      if (!client) return;
+      return serveExport(url.pathname as ExportPath, req, res, url.searchParams, {
+        client: upstream.client,
+        pageSize: options.upstream.pageSize,
+        concurrency: config.exportConcurrency,
+        logger: logger.child({ component: 'export', client: client.id }),
+      });
+    }
     sendError(res, 404, 'NOT_FOUND', `No route for ${req.method ?? 'GET'} ${url.pathname}`);
   }
 

@@ -30,7 +30,8 @@ export class RateLimiter {
     options: { maxClients?: number; now?: () => number } = {},
   ) {
     this.buckets = new LRUCache({ max: options.maxClients ?? MAX_TRACKED_CLIENTS });
-    this.now = options.now ?? Date.now;
+    // Monotonic: a wall-clock jump must not refill every bucket at once.
+    this.now = options.now ?? (() => performance.now());
   }
 
   take(client: string): RateDecision {

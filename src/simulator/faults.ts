@@ -8,6 +8,8 @@ import { mulberry32, type Random } from './prng';
 export interface FaultRule {
   method?: string;
   pathIncludes: string;
+  /** Only requests whose raw query string contains this (e.g. `Offset=400`). */
+  queryIncludes?: string;
   status: number;
   errorCode?: string;
   /** How many matches it fires for; undefined = forever. */
@@ -69,10 +71,14 @@ export class FaultInjector {
     return latencyMs + jitter + slow;
   }
 
-  decide(method: string, path: string, isTokenCall: boolean): Fault {
+  decide(method: string, path: string, query: string, isTokenCall: boolean): Fault {
     this.reseedIfChanged();
     const rule = this.knobs.faultRules.find(
-      (r) => (r.method === undefined || r.method === method) && path.includes(r.pathIncludes) && (r.times === undefined || r.times > 0),
+      (r) =>
+        (r.method === undefined || r.method === method) &&
+        path.includes(r.pathIncludes) &&
+        (r.queryIncludes === undefined || query.includes(r.queryIncludes)) &&
+        (r.times === undefined || r.times > 0),
     );
     if (rule) {
       if (rule.times !== undefined) rule.times -= 1;

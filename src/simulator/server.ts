@@ -294,7 +294,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     const delay = faults.delayMs();
     if (delay > 0) await sleep(delay);
     const isToken = endpoint.endsWith(' /token');
-    const fault = faults.decide(method, path, isToken);
+    const fault = faults.decide(method, path, query, isToken);
     if (fault.kind === 'drop') {
       req.socket.destroy();
       return;

@@ -22,7 +22,7 @@ export const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
 export const JWKS_COOLDOWN_MS = 30_000;
 export const JWKS_TIMEOUT_MS = 5_000;
 
-const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/;
+const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i; // the scheme is case-insensitive (RFC 7235)
 
 export interface JwtVerifier {
   verify(headers: IncomingHttpHeaders): Promise<string>;

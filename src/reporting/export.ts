@@ -1,0 +1,130 @@
+/**
+ * Streamed exports: `/export/sessions.csv`, `/export/sessions.ndjson` and
+ * `/export/protected-items.csv`. Rows are written as upstream pages arrive (first byte after the
+ * first page), with backpressure, and memory bounded by the pages in flight; a client that goes away
+ * stops the paging. An upstream failure after the first row ends the body with an explicit error
+ * line, never a silently short file.
+ */
+import { once } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger } from 'pino';
+import { toGraphQLError } from '../graphql/errors';
+import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
+import { UpstreamHttpError } from '../upstream/errors';
+import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
+import { sendError } from '../server/respond';
+import { exportParams, ExportParamError } from './export-params';
+import { csvErrorLine, csvLine, ITEM_COLUMNS, itemRecord, SESSION_COLUMNS, sessionRecord } from './formats';
+import { sessionPages } from './session-pages';
+
+export const EXPORT_PATHS = ['/export/sessions.csv', '/export/sessions.ndjson', '/export/protected-items.csv'] as const;
+export type ExportPath = (typeof EXPORT_PATHS)[number];
+
+export interface ExportOptions {
+  client: VeeamClient;
+  pageSize: number;
+  /** Upstream pages (and item calls) in flight ahead of the writer. */
+  concurrency: number;
+  logger: Logger;
+}
+
+/** HTTP status for a failure before the first byte: the appliance's trouble is a gateway error. */
+function statusFor(code: string): number {
+  if (code === 'UPSTREAM_TIMEOUT' || code === 'REQUEST_TIMEOUT') return 504;
+  if (code === 'UPSTREAM_UNAVAILABLE' || code === 'UPSTREAM_OVERLOADED' || code === 'UPSTREAM_RATE_LIMITED') return 503;
+  if (code === 'BAD_USER_INPUT') return 400;
+  return 502;
+}
+
+async function write(res: ServerResponse, chunk: string): Promise<void> {
+  if (chunk === '' || res.destroyed) return;
+  if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+}
+
+/** Every protected item of a session, page by page; a non-backup session (404) has none. */
+async function allItems(client: VeeamClient, session: SessionDto, pageSize: number, call: CallOptions): Promise<ProtectedItemDto[]> {
+  if (session._embedded != null && session._embedded.backupJobInfo == null) return [];
+  const finished = session.status !== 'Running' && session.executionStopTime != null;
+  const items: ProtectedItemDto[] = [];
+  try {
+    for (let offset = 0; ; offset += pageSize) {
+      const page = await client.listProtectedItems(session.id, { offset, limit: pageSize }, { ...call, sessionFinished: finished });
+      items.push(...page.results);
+      if (page.results.length === 0 || offset + page.results.length >= page.totalCount) return items;
+    }
+  } catch (error) {
+    if (error instanceof UpstreamHttpError && error.status === 404) return [];
+    throw error;
+  }
+}
+
+/** The items of a page's sessions, fetched `concurrency` sessions at a time, in the page's order. */
+async function itemRows(sessions: SessionDto[], options: ExportOptions, call: CallOptions): Promise<string> {
+  let text = '';
+  for (let i = 0; i < sessions.length; i += options.concurrency) {
+    const batch = sessions.slice(i, i + options.concurrency);
+    const items = await Promise.all(batch.map((s) => allItems(options.client, s, options.pageSize, call)));
+    batch.forEach((session, j) => {
+      for (const item of items[j] ?? []) text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
+    });
+  }
+  return text;
+}
+
+export async function serveExport(path: ExportPath, req: IncomingMessage, res: ServerResponse, search: URLSearchParams, options: ExportOptions): Promise<void> {
+  let params;
+  try {
+    params = exportParams(search);
+  } catch (error) {
+    if (error instanceof ExportParamError) return sendError(res, 400, 'BAD_USER_INPUT', error.message);
+    throw error;
+  }
+  const controller = new AbortController();
+  res.once('close', () => controller.abort(new Error('client disconnected')));
+  const call: CallOptions = { signal: controller.signal };
+  const ndjson = path.endsWith('.ndjson');
+  const started = performance.now();
+  let rows = 0;
+  let pages = 0;
+  const pagesOf = sessionPages(options.client, params, { pageSize: options.pageSize, concurrency: options.concurrency, call });
+  let outcome = 'complete';
+  try {
+    for await (const sessions of pagesOf) {
+      if (pages === 0) {
+        res.writeHead(200, {
+          'content-type': ndjson ? 'application/x-ndjson; charset=utf-8' : 'text/csv; charset=utf-8',
+          'content-disposition': `attachment; filename="${path.slice('/export/'.length)}"`,
+          'cache-control': 'no-store',
+          'x-content-type-options': 'nosniff',
+        });
+        if (!ndjson) await write(res, csvLine(path === '/export/protected-items.csv' ? [...ITEM_COLUMNS] : [...SESSION_COLUMNS]));
+      }
+      pages += 1;
+      let chunk = '';
+      if (path === '/export/protected-items.csv') {
+        chunk = await itemRows(sessions, options, call);
+      } else {
+        for (const session of sessions) {
+          const record = sessionRecord(session);
+          chunk += ndjson ? `${JSON.stringify(record)}\n` : csvLine(SESSION_COLUMNS.map((c) => record[c]));
+        }
+      }
+      rows += chunk === '' ? 0 : (chunk.match(ndjson ? /\n/g : /\r\n/g)?.length ?? 0);
+      await write(res, chunk);
+      if (controller.signal.aborted) break; // the client left: stop asking the appliance
+    }
+  } catch (error) {
+    const failure = toGraphQLError(error);
+    const code = String(failure.extensions['code']);
+    outcome = controller.signal.aborted ? 'client gone' : `failed: ${code}`;
+    if (!res.headersSent) return sendError(res, statusFor(code), code, failure.message);
+    if (!controller.signal.aborted) {
+      await write(res, ndjson ? `${JSON.stringify({ error: { code, message: failure.message } })}\n` : csvErrorLine(code, failure.message));
+    }
+  } finally {
+    await pagesOf.return(undefined);
+    options.logger.info({ export: path, rows, pages, durationMs: Math.round(performance.now() - started), outcome }, 'export');
+  }
+  if (pages === 0 && !res.headersSent) return sendError(res, 502, 'UPSTREAM_BAD_RESPONSE', 'The Veeam appliance returned no page');
+  if (!res.destroyed) res.end();
+}
