@@ -12,6 +12,8 @@ export interface GatewayLimits {
   maxPageLimit: number;
   /** Largest Limit sent upstream in one call; larger pages are assembled from several calls. */
   upstreamPageSize: number;
+  /** Budget of upstream calls of one query (also checked at run time where data decides the cost). */
+  maxQueryCost: number;
 }
 
 /** Seconds a response may be reused, mirroring the upstream cache rules (for Cache-Control hints). */

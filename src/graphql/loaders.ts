@@ -6,6 +6,7 @@
 import DataLoader from 'dataloader';
 import type { LogItemDto, ProtectedItemDto, SessionDto } from '../upstream/dto';
 import { UpstreamHttpError } from '../upstream/errors';
+import type { ListSessionsParams } from '../upstream/query';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
 import type { GatewayLimits } from './context';
 import { toGraphQLError } from './errors';
@@ -24,7 +25,11 @@ export interface Loaders {
   sessionById: DataLoader<string, SessionDto | null>;
   protectedItems: DataLoader<ProtectedItemsKey, ProtectedItemPageModel, string>;
   sessionLog: DataLoader<string, LogItemDto[]>;
+  /** How many sessions match a filter: the appliance's totalCount for a one-row page. */
+  sessionCount: DataLoader<CountKey, number, string>;
 }
+
+export type CountKey = Omit<ListSessionsParams, 'offset' | 'limit' | 'sort'>;
 
 /** Told of every batch a loader dispatches (metrics). */
 export interface LoaderTelemetry {
@@ -76,6 +81,12 @@ export function createLoaders(
         }),
       ),
       { cacheKeyFn: protectedItemsCacheKey },
+    ),
+    sessionCount: new DataLoader<CountKey, number, string>(
+      fanOut('sessionCount', telemetry, async (params) =>
+        (await client.listSessions({ ...params, offset: 0, limit: 1, sort: ['usnDesc'] }, call)).totalCount,
+      ),
+      { cacheKeyFn: (params) => JSON.stringify(params) },
     ),
     sessionLog: new DataLoader<string, LogItemDto[]>(
       fanOut('sessionLog', telemetry, async (id) => (await client.getSessionLog(id, call)).log ?? []),

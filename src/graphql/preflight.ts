@@ -45,6 +45,8 @@ export function preflight(schema: GraphQLSchema, operation: OperationDefinitionN
       sessionFilter(args['filter'] as SessionFilter | null | undefined);
       sessionSort(args['sort'] as SessionSort[] | null | undefined);
       checkSessionSelections(sessionType, itemsSelections(node.selectionSet, options), options, limits);
+    } else if (node.name.value === 'sessionStats' || node.name.value === 'topFailingItems') {
+      sessionFilter(args['filter'] as SessionFilter | null | undefined);
     } else if (node.name.value === 'session') {
       requireUuid(String(args['id']), 'id');
       checkSessionSelections(sessionType, node.selectionSet ? [node.selectionSet] : [], options, limits);

@@ -9,12 +9,12 @@ import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { toGraphQLError } from '../graphql/errors';
-import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
-import { UpstreamHttpError } from '../upstream/errors';
+import type { SessionDto } from '../upstream/dto';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
 import { sendError } from '../server/respond';
 import { exportParams, ExportParamError } from './export-params';
 import { csvErrorLine, csvLine, ITEM_COLUMNS, itemRecord, SESSION_COLUMNS, sessionRecord } from './formats';
+import { allItems } from './session-items';
 import { sessionPages } from './session-pages';
 
 export const EXPORT_PATHS = ['/export/sessions.csv', '/export/sessions.ndjson', '/export/protected-items.csv'] as const;
@@ -39,23 +39,6 @@ function statusFor(code: string): number {
 async function write(res: ServerResponse, chunk: string): Promise<void> {
   if (chunk === '' || res.destroyed) return;
   if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
-}
-
-/** Every protected item of a session, page by page; a non-backup session (404) has none. */
-async function allItems(client: VeeamClient, session: SessionDto, pageSize: number, call: CallOptions): Promise<ProtectedItemDto[]> {
-  if (session._embedded != null && session._embedded.backupJobInfo == null) return [];
-  const finished = session.status !== 'Running' && session.executionStopTime != null;
-  const items: ProtectedItemDto[] = [];
-  try {
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await client.listProtectedItems(session.id, { offset, limit: pageSize }, { ...call, sessionFinished: finished });
-      items.push(...page.results);
-      if (page.results.length === 0 || offset + page.results.length >= page.totalCount) return items;
-    }
-  } catch (error) {
-    if (error instanceof UpstreamHttpError && error.status === 404) return [];
-    throw error;
-  }
 }
 
 /** The items of a page's sessions, fetched `concurrency` sessions at a time, in the page's order. */

@@ -75,7 +75,11 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   metrics.watchBreaker(upstream.http.breaker);
   const services = {
     client: upstream.client,
-    limits: { maxPageLimit: config.maxPageLimit, upstreamPageSize: options.upstream.pageSize },
+    limits: {
+      maxPageLimit: config.maxPageLimit,
+      upstreamPageSize: options.upstream.pageSize,
+      maxQueryCost: config.queryLimits.maxCost,
+    },
     cacheHints: {
       finishedItemsSeconds: options.upstream.cache.finishedItemsTtlMs / 1000,
       liveSeconds: options.upstream.cache.liveTtlMs / 1000,

@@ -26,7 +26,7 @@ function context(): GatewayContext {
   return createContext(
     {
       client: upstream.client,
-      limits: { maxPageLimit: 1000, upstreamPageSize: 200 },
+      limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
       cacheHints: { finishedItemsSeconds: 0, liveSeconds: 0 },
     },
     { requestId: 'test', clientId: 'test', signal: new AbortController().signal, deadline: Date.now() + 10_000 },
