@@ -5,7 +5,6 @@
  * stops the paging. An upstream failure after the first row ends the body with an explicit error
  * line, never a silently short file.
  */
-import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { toGraphQLError } from '../graphql/errors';
@@ -36,9 +35,18 @@ function statusFor(code: string): number {
   return 502;
 }
 
+/** Writes with backpressure: waits for `drain` (or the client leaving), leaving no listener behind. */
 async function write(res: ServerResponse, chunk: string): Promise<void> {
-  if (chunk === '' || res.destroyed) return;
-  if (!res.write(chunk)) await Promise.race([once(res, 'drain'), once(res, 'close')]);
+  if (chunk === '' || res.destroyed || res.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
 }
 
 /** The items of a page's sessions, fetched `concurrency` sessions at a time, in the page's order. */
