@@ -89,6 +89,8 @@ export const DEFAULTS = {
   HOST: '0.0.0.0',
   /** The revision the seed documents name; appliances accept a rolling window, so it is configurable. */
   VEEAM_API_VERSION: '1.0-rev0',
+  /** Demo mode asks the simulator for a recent revision so that names and extended types show. */
+  DEMO_API_VERSION: '1.7-rev0',
   /** A reachable appliance connects in milliseconds; 5 s covers a slow VPN without hanging clients. */
   VEEAM_CONNECT_TIMEOUT_MS: 5_000,
   /** Large session lists take the appliance a while to produce. */
@@ -232,6 +234,7 @@ export function loadConfig(env: Env = process.env): Config {
   const e = parsed.data;
   const problems: string[] = [];
   const tuning = readTuning(e);
+  if (e.VEEAM_BASE_URL === undefined && e.VEEAM_API_VERSION === undefined) tuning.apiVersion = DEFAULTS.DEMO_API_VERSION;
   const upstream = e.VEEAM_BASE_URL === undefined ? undefined : readUpstream(e, e.VEEAM_BASE_URL, tuning, problems);
   if (e.VEEAM_BASE_URL === undefined) {
     for (const name of ['VEEAM_USERNAME', 'VEEAM_PASSWORD', 'VEEAM_PASSWORD_FILE', 'VEEAM_CA_FILE'] as const) {

@@ -86,7 +86,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     telemetry: { observeBatch: (loader: string, size: number) => metrics.loaderBatchSize.observe({ loader }, size) },
   };
-  const playground = createPlayground({
+  // Built only when served: it reads and gzips ~4 MB of assets at start-up.
+  const playground = config.playground && createPlayground({
     graphqlPath: GRAPHQL_PATH,
     assetsPath: PLAYGROUND_ASSETS_PATH,
     title: 'Veeam Backup for AWS · GraphQL',
@@ -124,7 +125,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://gateway.invalid');
-    if (config.playground && playground.handle(req, res)) return;
+    if (playground && playground.handle(req, res)) return;
     if (url.pathname === '/healthz' && (req.method === 'GET' || req.method === 'HEAD')) {
       return sendJson(res, 200, { status: 'ok' });
     }

@@ -4,13 +4,15 @@
  */
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { loadConfig, type UpstreamConfig } from '../../src/server/config';
+import { DEFAULTS, loadConfig, type UpstreamConfig } from '../../src/server/config';
 import { createLogger } from '../../src/server/logger';
 import type { Simulator } from '../../src/simulator';
 
 export function upstreamConfigFor(sim: Simulator, overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
   return {
     ...loadConfig({}).tuning,
+    // The seeds' revision: tests assert the wire as a 1.0-rev0 client sends it.
+    apiVersion: DEFAULTS.VEEAM_API_VERSION,
     baseUrl: sim.url,
     username: sim.credentials.username,
     password: sim.credentials.password,

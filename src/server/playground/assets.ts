@@ -1,54 +1,58 @@
 /**
- * The playground's static files, read from node_modules once at start-up (no disk reads on the hot
- * path), gzipped once, and served under content-hashed names so browsers may cache them for a year.
+ * The playground's static files, read from node_modules once at creation (no disk reads on the hot
+ * path), gzipped once, and named by a hash of their content so browsers may cache them for a year.
  */
-import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { INIT_SCRIPT } from './client-script';
+import { INIT_SCRIPT, PAGE_CSS } from './browser-files';
+import { prepareBody, type PreparedBody } from './send';
 
-export interface Asset {
-  /** URL file name with a content hash, e.g. `graphiql.3f9a1c2e.js`. */
+export interface Asset extends PreparedBody {
+  /** File name under the assets path, with the content hash: `graphiql.3f9a1c2e4b5d.js`. */
   name: string;
-  contentType: string;
-  body: Buffer;
-  gzipped: Buffer;
-  etag: string;
-}
-
-function packageDir(name: string): string {
-  return dirname(require.resolve(`${name}/package.json`));
-}
-
-function asset(baseName: string, extension: string, contentType: string, body: Buffer): Asset {
-  const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
-  return {
-    name: `${baseName}.${hash}.${extension}`,
-    contentType,
-    body,
-    gzipped: gzipSync(body, { level: 9 }),
-    etag: `"${hash}"`,
-  };
 }
 
 export interface PlaygroundAssets {
-  react: Asset;
-  reactDom: Asset;
-  graphiqlJs: Asset;
-  graphiqlCss: Asset;
-  init: Asset;
+  /** In the order the page loads them: React before ReactDOM before GraphiQL before the start-up script. */
+  scripts: readonly Asset[];
+  stylesheets: readonly Asset[];
   byName: ReadonlyMap<string, Asset>;
 }
 
-/** Production UMD builds: React 18 is the last React with UMD files, which GraphiQL 3 expects. */
+const JS = 'text/javascript; charset=utf-8';
+const CSS = 'text/css; charset=utf-8';
+
+function packageFile(packageName: string, file: string): Buffer {
+  return readFileSync(join(dirname(require.resolve(`${packageName}/package.json`)), file));
+}
+
+/**
+ * The published bundles end with a `sourceMappingURL` to a map we do not serve; left in, every
+ * browser with devtools open would ask for it and log a 404.
+ */
+function withoutSourceMapComment(body: Buffer): Buffer {
+  return Buffer.from(body.toString('utf8').replace(/\n?(?:\/\/# sourceMappingURL=[^\n]*|\/\*# sourceMappingURL=[^*]*\*\/)\s*$/, '\n'), 'utf8');
+}
+
+function asset(baseName: string, extension: 'js' | 'css', body: Buffer): Asset {
+  const prepared = prepareBody(extension === 'js' ? JS : CSS, body);
+  return { ...prepared, name: `${baseName}.${prepared.hash}.${extension}` };
+}
+
+/**
+ * React 18 production UMD builds (React 18 is the last with UMD files, which GraphiQL 3's bundle
+ * expects as the globals `React` and `ReactDOM`) and GraphiQL's own UMD bundle and stylesheet.
+ */
 export function loadAssets(): PlaygroundAssets {
-  const js = 'text/javascript; charset=utf-8';
-  const react = asset('react', 'js', js, readFileSync(join(packageDir('react'), 'umd/react.production.min.js')));
-  const reactDom = asset('react-dom', 'js', js, readFileSync(join(packageDir('react-dom'), 'umd/react-dom.production.min.js')));
-  const graphiqlJs = asset('graphiql', 'js', js, readFileSync(join(packageDir('graphiql'), 'graphiql.min.js')));
-  const graphiqlCss = asset('graphiql', 'css', 'text/css; charset=utf-8', readFileSync(join(packageDir('graphiql'), 'graphiql.min.css')));
-  const init = asset('init', 'js', js, Buffer.from(INIT_SCRIPT, 'utf8'));
-  const all = [react, reactDom, graphiqlJs, graphiqlCss, init];
-  return { react, reactDom, graphiqlJs, graphiqlCss, init, byName: new Map(all.map((a) => [a.name, a])) };
+  const scripts = [
+    asset('react', 'js', packageFile('react', 'umd/react.production.min.js')),
+    asset('react-dom', 'js', packageFile('react-dom', 'umd/react-dom.production.min.js')),
+    asset('graphiql', 'js', withoutSourceMapComment(packageFile('graphiql', 'graphiql.min.js'))),
+    asset('playground', 'js', Buffer.from(INIT_SCRIPT, 'utf8')),
+  ];
+  const stylesheets = [
+    asset('graphiql', 'css', withoutSourceMapComment(packageFile('graphiql', 'graphiql.min.css'))),
+    asset('playground', 'css', Buffer.from(PAGE_CSS, 'utf8')),
+  ];
+  return { scripts, stylesheets, byName: new Map([...scripts, ...stylesheets].map((a) => [a.name, a])) };
 }

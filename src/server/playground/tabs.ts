@@ -1,13 +1,12 @@
 /**
- * The example queries the playground opens with: what a dashboard, a report and a detail view ask.
+ * The example queries the gateway's playground opens with: what a dashboard, a report and a detail
+ * view ask. `test/server/playground.test.ts` validates them against the schema.
  */
-export interface PlaygroundTab {
-  query: string;
-  variables?: string;
-}
+import type { PlaygroundTab } from './types';
 
 export const DEFAULT_TABS: PlaygroundTab[] = [
   {
+    name: 'Dashboard',
     query: `# The 50 newest sessions with the first 20 protected instances of each: a dashboard page.
 query Dashboard {
   sessions(page: { limit: 50 }) {
@@ -32,6 +31,7 @@ query Dashboard {
 `,
   },
   {
+    name: 'FailedSessions',
     query: `# Failed and warning backup sessions over a date range, slowest first: a report.
 query FailedSessions($from: DateTime!, $to: DateTime!, $offset: Int = 0) {
   sessions(
@@ -48,6 +48,7 @@ query FailedSessions($from: DateTime!, $to: DateTime!, $offset: Int = 0) {
     variables: JSON.stringify({ from: '2026-01-01T00:00:00Z', to: '2026-12-31T23:59:59Z' }, null, 2),
   },
   {
+    name: 'SessionDetail',
     query: `# One session with its log and its protected instances, failed ones first.
 # Put an id from the Dashboard tab in the variables.
 query SessionDetail($id: ID!) {
