@@ -1,6 +1,7 @@
 /**
  * A Veeam Backup for AWS REST API (v1) simulator: what tests, benchmarks and demo mode run against.
  */
-export { startSimulator, DEFAULT_API_VERSIONS, type Simulator, type SimulatorOptions } from './server';
+export { startSimulator, type Simulator, type SimulatorOptions } from './server';
+export { DEFAULT_API_VERSIONS } from './routes';
 export type { SimulatorKnobs, FaultRule } from './faults';
 export type { RecordedRequest } from './counters';

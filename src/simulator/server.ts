@@ -6,13 +6,16 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { ProductVersionDto, ProtectedItemDto, SessionDto, SessionLogDto, TokenResponseDto } from '../upstream/dto';
+import type { ProductVersionDto, ProtectedItemDto, SessionDto, SessionLogDto } from '../upstream/dto';
 import { Counters, record, type RecordedRequest } from './counters';
 import { Dataset } from './data';
 import { DEFAULT_KNOBS, FaultInjector, type SimulatorKnobs } from './faults';
-import { problem, problemForStatus, type ProblemName } from './problems';
+import { problemForStatus } from './problems';
+import { Responder } from './responses';
+import { handleToken } from './token-endpoint';
 import { parseParams, parseSessionQuery, queryItems, SessionOrders, slice, ValidationError } from './queries';
 import { TokenStore } from './tokens';
+import { API_VERSION, BASE, DEFAULT_API_VERSIONS, headerValue, readBody, route, sleep, versionAtLeast, type Route } from './routes';
 
 export interface SimulatorOptions {
   port?: number;
@@ -54,65 +57,6 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
-/** VBAWS 2.0 (1.0-rev0) through 10.0 (1.8-rev0): a real appliance accepts a window of about four. */
-export const DEFAULT_API_VERSIONS = [
-  '1.0-rev0', '1.1-rev0', '1.2-rev0', '1.3-rev0', '1.4-rev0', '1.5-rev0', '1.5-rev1', '1.6-rev0', '1.7-rev0', '1.8-rev0',
-];
-const API_VERSION = /^(\d+)\.(\d+)-rev(\d+)$/;
-const MAX_BODY_BYTES = 64 * 1024;
-const BASE = '/api/v1';
-
-function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const match = API_VERSION.exec(version);
-  if (!match) return false;
-  const [maj, min] = [Number(match[1]), Number(match[2])];
-  return maj > major || (maj === major && min >= minor);
-}
-
-interface Route {
-  endpoint: string;
-  id?: string;
-}
-
-function route(method: string, path: string): Route | { endpoint: string; wrongMethod: true } | undefined {
-  const match = (expected: string, endpoint: string, id?: string): Route | { endpoint: string; wrongMethod: true } =>
-    method === expected ? { endpoint, ...(id !== undefined ? { id } : {}) } : { endpoint, wrongMethod: true };
-  if (path === `${BASE}/token`) {
-    if (method === 'POST') return { endpoint: 'POST /token' };
-    if (method === 'DELETE') return { endpoint: 'DELETE /token' };
-    return { endpoint: `${method} /token`, wrongMethod: true };
-  }
-  if (path === `${BASE}/sessions`) return match('GET', 'GET /sessions');
-  if (path === `${BASE}/system/version`) return match('GET', 'GET /system/version');
-  const parts = /^\/api\/v1\/(sessions?)\/([^/]+)(?:\/(protectedItems|log))?$/.exec(path);
-  if (!parts) return undefined;
-  const [, collection, id, sub] = parts;
-  if (collection === 'session' && sub !== 'protectedItems') return undefined; // the seeds' typo exists only there
-  const endpoint = sub ? `GET /sessions/{id}/${sub}` : 'GET /sessions/{id}';
-  return match('GET', endpoint, id);
-}
-
-function headerValue(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function rfc1123(ms: number): string {
-  return new Date(ms).toUTCString();
-}
-
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const username = options.username ?? 'demo';
   const password = options.password ?? 'demo-password';
@@ -129,25 +73,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createHttpServer();
   server.keepAliveTimeout = 30_000;
 
-  function send(res: ServerResponse, entry: RecordedRequest | undefined, status: number, body?: unknown, headers: Record<string, string> = {}): void {
-    if (entry) entry.status = status;
-    if (body === undefined) {
-      res.writeHead(status, headers);
-      res.end();
-      return;
-    }
-    const text = JSON.stringify(body);
-    res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-    res.end(text);
-  }
-
-  function sendProblem(res: ServerResponse, entry: RecordedRequest | undefined, name: ProblemName, details: string, override?: { status?: number; errorCode?: string }, headers: Record<string, string> = {}): void {
-    const body = problem(origin, name, details, override);
-    if (entry) entry.status = body.status;
-    const text = JSON.stringify(body);
-    res.writeHead(body.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
-    res.end(text);
-  }
+  // Problem bodies name the simulator's origin, known once it listens.
+  const respond = new Responder(() => origin);
+  const send = respond.send.bind(respond);
+  const sendProblem = respond.problem.bind(respond);
 
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (path === '/_simulator/counters' && req.method === 'GET') return send(res, undefined, 200, counters.snapshot());
@@ -169,54 +98,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       }
     }
     return sendProblem(res, undefined, 'resourceNotFound', 'No such admin endpoint.');
-  }
-
-  async function handleToken(req: IncomingMessage, res: ServerResponse, entry: RecordedRequest): Promise<void> {
-    if (req.method === 'DELETE') {
-      const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (!token || tokens.checkAccess(token) !== 'ok' || !tokens.logout(token)) {
-        return sendProblem(res, entry, 'invalidAccessToken', 'The access token is missing, invalid or expired.');
-      }
-      return send(res, entry, 204);
-    }
-    const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-    const text = await readBody(req);
-    if (type !== 'application/x-www-form-urlencoded' || text === undefined) {
-      return sendProblem(res, entry, 'unexpectedContent', 'The token request must be application/x-www-form-urlencoded.');
-    }
-    const form = new URLSearchParams(text);
-    const grant = form.get('grant_type');
-    const pair = (() => {
-      if (grant === 'password') {
-        const user = form.get('username') ?? '';
-        const pass = form.get('password') ?? '';
-        if (options.mfaUsers?.[user] !== undefined && options.mfaUsers[user] === pass) return 'mfa' as const;
-        return user === username && pass === password ? tokens.issue() : undefined;
-      }
-      if (grant === 'refresh_token') return tokens.refresh(form.get('refresh_token') ?? '');
-      return null;
-    })();
-    if (pair === null) return sendProblem(res, entry, 'validationError', 'grant_type must be password or refresh_token.');
-    if (pair === 'mfa') {
-      return send(res, entry, 200, { mfa_enabled: true, mfa_token: tokens.issue().accessToken.slice(0, 24) } satisfies TokenResponseDto);
-    }
-    if (!pair) {
-      return grant === 'password'
-        ? sendProblem(res, entry, 'accessDenied', 'Invalid user name or password.')
-        : sendProblem(res, entry, 'invalidAccessToken', 'The refresh token is invalid or expired.');
-    }
-    const body: TokenResponseDto = {
-      access_token: pair.accessToken,
-      token_type: 'bearer',
-      refresh_token: pair.refreshToken,
-      expires_in: pair.expiresIn,
-      '.issued': rfc1123(pair.issuedAt),
-      '.expires': rfc1123(pair.expiresAt),
-      username,
-      roleName: 'Portal Administrator',
-      mfa_enabled: false,
-    };
-    return send(res, entry, 200, body);
   }
 
   /** What the requested API revision emits of a session: newer fields only from 1.5-rev0. */
@@ -312,7 +193,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (!API_VERSION.test(version)) return sendProblem(res, entry, 'invalidApiVersion', `x-api-version ${version} is not of the form 1.0-rev0.`);
     if (!accepted.has(version)) return sendProblem(res, entry, 'unsupportedApiVersion', `API version ${version} is not supported.`);
 
-    if (isToken) return handleToken(req, res, entry);
+    if (isToken) return handleToken(req, res, entry, { tokens, respond, username, password, mfaUsers: options.mfaUsers ?? {} });
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (!bearer) return sendProblem(res, entry, 'noAccessToken', 'The request has no access token.');
     const check = tokens.checkAccess(bearer);
