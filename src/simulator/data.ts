@@ -4,6 +4,7 @@
  * Shapes follow src/upstream/dto.ts; every record is immutable once generated.
  */
 import type { LogItemDto, ProtectedItemDto, SessionDto, SessionLogDto } from '../upstream/dto';
+import { BoundedMemo } from './memo';
 import { hashSeed, mulberry32, pick, uuidFrom, weighted, type Random } from './prng';
 
 export interface DatasetOptions {
@@ -19,6 +20,8 @@ export interface Instance {
   id: string;
   name: string;
   region: string;
+  /** Built once per instance and shared by all its items: the links never differ. */
+  embedded: NonNullable<ProtectedItemDto['_embedded']>;
 }
 
 interface Policy {
@@ -69,13 +72,24 @@ export function applianceTime(ms: number, micros: number): string {
   return `${new Date(ms).toISOString().slice(0, 19)}.${String(Math.floor(ms % 1000) * 1000 + micros).padStart(6, '0')}`;
 }
 
-function makeFleet(random: Random): Instance[] {
-  return Array.from({ length: FLEET_SIZE }, (_, i) => ({
-    id: uuidFrom(random),
-    name: `${pick(random, ROLES)}-${pick(random, ENVIRONMENTS)}-${String(i + 1).padStart(3, '0')}`,
-    region: pick(random, REGIONS),
-  }));
+function makeFleet(random: Random, origin: string): Instance[] {
+  return Array.from({ length: FLEET_SIZE }, (_, i) => {
+    const id = uuidFrom(random);
+    const region = pick(random, REGIONS);
+    return {
+      id,
+      name: `${pick(random, ROLES)}-${pick(random, ENVIRONMENTS)}-${String(i + 1).padStart(3, '0')}`,
+      region,
+      embedded: {
+        virtualMachine: { method: 'GET', rel: 'VirtualMachine', href: `${origin}/api/v1/virtualMachines/${id}` },
+        region: { method: 'GET', rel: 'Region', href: `${origin}/api/v1/regions/${region}` },
+      },
+    };
+  });
 }
+
+/** Item lists and logs kept at once; enough for any test's working set, small enough for 100,000 sessions. */
+const MEMO_CAPACITY = 20_000;
 
 function makePolicies(random: Random, fleet: Instance[]): Policy[] {
   return Array.from({ length: POLICY_COUNT }, (_, i) => {
@@ -98,12 +112,12 @@ export class Dataset {
   readonly sessions: SessionRecord[];
   readonly byId = new Map<string, SessionRecord>();
   readonly fleet: Instance[];
-  private readonly items = new Map<string, ProtectedItemDto[]>();
-  private readonly logs = new Map<string, SessionLogDto>();
+  private readonly items = new BoundedMemo<ProtectedItemDto[]>(MEMO_CAPACITY);
+  private readonly logs = new BoundedMemo<SessionLogDto>(MEMO_CAPACITY);
 
   constructor(private readonly options: DatasetOptions) {
     const random = mulberry32(options.seed);
-    this.fleet = makeFleet(random);
+    this.fleet = makeFleet(random, options.origin);
     const policies = makePolicies(random, this.fleet);
     this.sessions = this.makeSessions(random, policies);
     for (const record of this.sessions) this.byId.set(record.dto.id, record);
@@ -113,14 +127,16 @@ export class Dataset {
   protectedItems(sessionId: string): ProtectedItemDto[] | undefined {
     const record = this.byId.get(sessionId);
     if (!record?.policy) return undefined;
-    let items = this.items.get(sessionId);
-    if (!items) {
-      items = record.policy.instances
+    return this.items.get(sessionId, () => {
+      const items = record.policy?.instances
         .filter((instance) => this.processed(record, instance.id))
-        .map((instance) => this.item(record, instance));
-      this.items.set(sessionId, items);
-    }
-    return items;
+        .map((instance) => this.item(record, instance)) ?? [];
+      // A Failed (Warning) session with items has at least one Failed (Warning) item: the two agree.
+      const first = items[0];
+      const worst = record.dto.status === 'Failed' || record.dto.status === 'Warning' ? record.dto.status : undefined;
+      if (first && worst && !items.some((item) => item.status === worst)) first.status = worst;
+      return items;
+    });
   }
 
   /** Whether the session processed that instance: cheap, so VmId filtering needs no item lists. */
@@ -134,12 +150,7 @@ export class Dataset {
   log(sessionId: string): SessionLogDto | undefined {
     const record = this.byId.get(sessionId);
     if (!record) return undefined;
-    let log = this.logs.get(sessionId);
-    if (!log) {
-      log = { sessionId, log: this.makeLog(record) };
-      this.logs.set(sessionId, log);
-    }
-    return log;
+    return this.logs.get(sessionId, () => ({ sessionId, log: this.makeLog(record) }));
   }
 
   private item(record: SessionRecord, instance: Instance): ProtectedItemDto {
@@ -149,17 +160,7 @@ export class Dataset {
       : record.dto.status === 'Warning' ? (roll < 30 ? 'Warning' : 'Succeeded')
       : record.dto.status === 'Canceled' ? (roll < 50 ? 'Failed' : 'Succeeded')
       : 'Succeeded';
-    const { origin } = this.options;
-    return {
-      id: instance.id,
-      name: instance.name,
-      status,
-      region: instance.region,
-      _embedded: {
-        virtualMachine: { method: 'GET', rel: 'VirtualMachine', href: `${origin}/api/v1/virtualMachines/${instance.id}` },
-        region: { method: 'GET', rel: 'Region', href: `${origin}/api/v1/regions/${instance.region}` },
-      },
-    };
+    return { id: instance.id, name: instance.name, status, region: instance.region, _embedded: instance.embedded };
   }
 
   private makeSessions(random: Random, policies: Policy[]): SessionRecord[] {
@@ -169,18 +170,20 @@ export class Dataset {
     const records: SessionRecord[] = [];
     let lastBackup: SessionRecord | undefined;
     // The newest sessions are still running (the very newest a policy backup, as on any busy appliance).
-    const firstRunning = sessionCount - Math.max(3, Math.floor(sessionCount * 0.002));
+    const firstRunning = sessionCount - Math.min(5, Math.max(3, Math.floor(sessionCount * 0.002)));
     for (let i = 0; i < sessionCount; i += 1) {
       const running = i >= firstRunning;
-      const startMs = running
-        ? Math.floor(anchorMs - (sessionCount - i) * 60_000 - random() * 30_000)
-        : Math.floor(anchorMs - spanMs + i * step + random() * step * 0.9);
+      // One slot per session, jittered within it: start times (and so usns) strictly increase.
+      const startMs = Math.floor(anchorMs - spanMs + i * step + random() * step * 0.9);
       const type = i === sessionCount - 1 ? 'Policy' : weighted(random, TYPE_WEIGHTS);
       const policy = BACKUP_TYPES.has(type) ? this.policyFor(random, policies, type, running) : undefined;
       // A few scheduled sessions never ran.
       const neverExecuted = !running && random() < 0.004;
       const status = running ? 'Running' : neverExecuted ? 'NeverExecuted' : weighted(random, STATUS_WEIGHTS);
-      const durationMs = Math.floor((policy ? 60_000 + random() * 5_400_000 : 2_000 + random() * 600_000) * (status === 'Canceled' ? 0.3 : 1));
+      // Backups take a minute to hours (mostly under one), other activities seconds to minutes.
+      const drawn = (policy ? 60_000 + random() ** 2 * 10_800_000 : 2_000 + random() * 600_000) * (status === 'Canceled' ? 0.3 : 1);
+      // Nothing has finished after the anchor ("now").
+      const durationMs = Math.max(0, Math.min(Math.floor(drawn), anchorMs - startMs - 1));
       const finished = !running && !neverExecuted;
       const record: SessionRecord = {
         dto: this.sessionDto(random, i, type, status, policy, startMs, finished ? durationMs : undefined, neverExecuted),

@@ -4,7 +4,7 @@
  * SIM_LATENCY_MS, SIM_JITTER_MS, SIM_TLS_CERT / SIM_TLS_KEY (PEM paths: HTTPS).
  */
 import { readFileSync } from 'node:fs';
-import { startSimulator } from './server';
+import { startSimulator } from './index';
 
 function int(name: string, fallback: number): number {
   const text = process.env[name];

@@ -16,12 +16,12 @@ export function mulberry32(seed: number): Random {
   };
 }
 
-/** A version-4-shaped UUID from the PRNG. */
+/** A version-4-shaped UUID from the PRNG: four 32-bit draws, then the version and variant nibbles set. */
 export function uuidFrom(random: Random): string {
-  const hex = (n: number): string =>
-    Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
-  const variant = (8 + Math.floor(random() * 4)).toString(16);
-  return `${hex(8)}-${hex(4)}-4${hex(3)}-${variant}${hex(3)}-${hex(12)}`;
+  const word = (): string => Math.floor(random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  const hex = word() + word() + word() + word();
+  const variant = (8 + (parseInt(hex.charAt(16), 16) & 3)).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 export function pick<T>(random: Random, items: readonly T[]): T {

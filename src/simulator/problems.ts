@@ -7,6 +7,7 @@ import type { ProblemDto } from '../upstream/dto';
 export type ProblemName =
   | 'apiVersionUnspecified'
   | 'invalidApiVersion'
+  | 'ambiguousApiVersion'
   | 'unsupportedApiVersion'
   | 'noAccessToken'
   | 'invalidAccessToken'
@@ -23,6 +24,7 @@ export type ProblemName =
 const TITLES: Record<ProblemName, { status: number; errorCode: string; title: string }> = {
   apiVersionUnspecified: { status: 400, errorCode: 'UnexpectedContent', title: 'API version unspecified' },
   invalidApiVersion: { status: 400, errorCode: 'UnexpectedContent', title: 'Invalid API version' },
+  ambiguousApiVersion: { status: 400, errorCode: 'UnexpectedContent', title: 'Ambiguous API version' },
   unsupportedApiVersion: { status: 400, errorCode: 'UnexpectedContent', title: 'Unsupported API version' },
   noAccessToken: { status: 401, errorCode: 'InvalidToken', title: 'No access token' },
   invalidAccessToken: { status: 401, errorCode: 'InvalidToken', title: 'Invalid access token' },

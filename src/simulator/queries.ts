@@ -15,25 +15,40 @@ import type { Dataset, SessionRecord } from './data';
 export class ValidationError extends Error {}
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DATE = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,7})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/i;
+const DATE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,7}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
 
 /** Query parameters by lower-case name, every value kept (repeated keys). */
 export type Params = Map<string, string[]>;
 
+/** A query string whose percent-encoding is broken: the URI itself is bad (errorCode InvalidURI). */
+export class InvalidUriError extends Error {}
+
+const INT32_MAX = 2_147_483_647;
+/** Sorted views kept per distinct Sort; bounded because Sort keys may repeat in endless combinations. */
+const MAX_CACHED_ORDERS = 64;
+
 export function parseParams(query: string): Params {
+  // URLSearchParams silently keeps a malformed escape as text; ASP.NET's URI parsing would not serve it.
+  for (const part of query.split(/[&=]/)) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '));
+    } catch {
+      throw new InvalidUriError('The query string is not validly percent-encoded.');
+    }
+  }
   const params: Params = new Map();
   for (const [name, value] of new URLSearchParams(query)) {
     const key = name.toLowerCase();
-    params.set(key, [...(params.get(key) ?? []), value]);
+    const values = params.get(key);
+    if (values) values.push(value);
+    else params.set(key, [value]);
   }
   return params;
 }
 
+/** A scalar parameter: ASP.NET model binding takes the first of repeated values. */
 function single(params: Params, name: string): string | undefined {
-  const values = params.get(name.toLowerCase());
-  if (!values) return undefined;
-  if (values.length > 1) throw new ValidationError(`${name} may be given once`);
-  return values[0];
+  return params.get(name.toLowerCase())?.[0];
 }
 
 function integer(params: Params, name: string, min: number): number | undefined {
@@ -41,17 +56,20 @@ function integer(params: Params, name: string, min: number): number | undefined 
   if (text === undefined) return undefined;
   if (!/^-?\d+$/.test(text)) throw new ValidationError(`${name} must be an integer`);
   const value = Number(text);
+  if (value > INT32_MAX) throw new ValidationError(`${name} must be a 32-bit integer`);
   if (value < min) throw new ValidationError(`${name} must be at least ${min}`);
   return value;
 }
 
+/** Enum values bind case-insensitively in ASP.NET; they are returned in their canonical spelling. */
 function enumList<T extends string>(params: Params, name: string, allowed: readonly T[]): T[] | undefined {
   const values = params.get(name.toLowerCase());
   if (!values) return undefined;
-  for (const value of values) {
-    if (!(allowed as readonly string[]).includes(value)) throw new ValidationError(`${name} has an unknown value: ${value}`);
-  }
-  return values as T[];
+  return values.map((value) => {
+    const known = allowed.find((candidate) => candidate.toLowerCase() === value.toLowerCase());
+    if (known === undefined) throw new ValidationError(`${name} has an unknown value: ${value}`);
+    return known;
+  });
 }
 
 function uuid(params: Params, name: string): string | undefined {
@@ -60,14 +78,30 @@ function uuid(params: Params, name: string): string | undefined {
   return value?.toLowerCase();
 }
 
-/** Date-times with or without a zone (none = UTC), or a date alone, as real scripts send. */
+/**
+ * Date-times with or without a zone (none = UTC, as the appliance writes its own times), or a date
+ * alone, as real scripts send. Calendar-checked: .NET refuses 2026-02-30 where V8 would roll over.
+ */
 function dateTime(params: Params, name: string): number | undefined {
   const value = single(params, name);
   if (value === undefined) return undefined;
-  const hasZone = /(?:Z|[+-]\d{2}:?\d{2})$/i.test(value) && value.length > 10;
-  const ms = DATE.test(value) ? Date.parse(hasZone || value.length === 10 ? value : `${value}Z`) : Number.NaN;
-  if (Number.isNaN(ms)) throw new ValidationError(`${name} must be a date-time`);
-  return ms;
+  const match = DATE.exec(value);
+  if (!match) throw new ValidationError(`${name} must be a date-time`);
+  const [, y, mo, d, h = '0', mi = '0', sec = '0', fraction = '', zone] = match;
+  // setUTCFullYear, not Date.UTC: the latter reads years 0–99 as 1900–1999.
+  const check = new Date(0);
+  check.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
+  check.setUTCHours(Number(h), Number(mi), Number(sec), 0);
+  const wall = check.getTime();
+  if (Number(y) < 1 || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) {
+    throw new ValidationError(`${name} must be a date-time`);
+  }
+  const ms = wall + Math.floor(Number(`0.${fraction || '0'}`) * 1000);
+  if (zone === undefined || zone.toUpperCase() === 'Z') return ms;
+  const offset = /^([+-])(\d{2}):?(\d{2})$/.exec(zone);
+  if (!offset) throw new ValidationError(`${name} must be a date-time`);
+  const minutes = Number(offset[2]) * 60 + Number(offset[3]);
+  return ms - (offset[1] === '-' ? -minutes : minutes) * 60_000;
 }
 
 export interface PageRequest {
@@ -90,7 +124,12 @@ type Compare<T> = (a: T, b: T) => number;
 
 /** Missing values sort first ascending, last descending, as SQL Server orders NULLs. */
 function byNumber<T>(key: (item: T) => number | undefined): Compare<T> {
-  return (a, b) => (key(a) ?? -Infinity) - (key(b) ?? -Infinity);
+  return (a, b) => {
+    const [x, y] = [key(a), key(b)];
+    // Not a subtraction of -Infinity fallbacks: -Infinity - -Infinity is NaN, which breaks the sort.
+    if (x === undefined || y === undefined) return x === y ? 0 : x === undefined ? -1 : 1;
+    return x - y;
+  };
 }
 
 function byText<T>(key: (item: T) => string | undefined): Compare<T> {
@@ -141,7 +180,8 @@ export function parseSessionQuery(params: Params, data: Dataset): SessionQuery {
   const status = enumList(params, 'Status', SESSION_STATUSES);
   const types = enumList(params, 'Types', SESSION_TYPES);
   const usnText = single(params, 'Usn');
-  if (usnText !== undefined && !/^-?\d{1,19}$/.test(usnText)) throw new ValidationError('Usn must be an integer');
+  const int64 = (text: string): boolean => /^-?\d{1,19}$/.test(text) && BigInt(text) <= 9_223_372_036_854_775_807n && BigInt(text) >= -9_223_372_036_854_775_808n;
+  if (usnText !== undefined && !int64(usnText)) throw new ValidationError('Usn must be a 64-bit integer');
   const usn = usnText === undefined ? undefined : Number(usnText);
   const policyId = uuid(params, 'PolicyId');
   const parentSessionId = uuid(params, 'ParentSessionId');
@@ -165,6 +205,7 @@ export function parseSessionQuery(params: Params, data: Dataset): SessionQuery {
 
 /** Sorted views of the sessions, one per distinct Sort, computed on first use. */
 export class SessionOrders {
+  /** Insertion-ordered, so the oldest entry is evicted first. */
   private readonly orders = new Map<string, readonly SessionRecord[]>();
 
   constructor(private readonly sessions: readonly SessionRecord[]) {}
@@ -175,13 +216,20 @@ export class SessionOrders {
     if (!order) {
       // Without Sort the order is "the API's own semantics": here, creation (usn) order.
       order = sort.length === 0 ? this.sessions : [...this.sessions].sort(comparator(sort, SESSION_KEYS, (a, b) => a.dto.id.localeCompare(b.dto.id)));
+      if (this.orders.size >= MAX_CACHED_ORDERS) {
+        const oldest = this.orders.keys().next().value;
+        if (oldest !== undefined) this.orders.delete(oldest);
+      }
       this.orders.set(key, order);
     }
     return order;
   }
 }
 
-export function queryItems(items: readonly ProtectedItemDto[], params: Params): { total: number; results: ProtectedItemDto[] } {
+export function queryItems(
+  items: readonly ProtectedItemDto[],
+  params: Params,
+): { total: number; results: ProtectedItemDto[]; page: PageRequest } {
   const page = pageOf(params);
   const sort = enumList(params, 'Sort', PROTECTED_ITEM_SORT_COLUMNS) ?? [];
   const search = single(params, 'SearchPattern')?.toLowerCase();
@@ -191,5 +239,5 @@ export function queryItems(items: readonly ProtectedItemDto[], params: Params): 
       comparator(sort, ITEM_KEYS, (a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id)),
     );
   }
-  return { total: matching.length, results: slice(matching, page) };
+  return { total: matching.length, results: slice(matching, page), page };
 }

@@ -24,29 +24,52 @@ export interface Route {
   id?: string;
 }
 
-export function route(method: string, path: string): Route | { endpoint: string; wrongMethod: true } | undefined {
-  const match = (expected: string, endpoint: string, id?: string): Route | { endpoint: string; wrongMethod: true } =>
-    method === expected ? { endpoint, ...(id !== undefined ? { id } : {}) } : { endpoint, wrongMethod: true };
-  if (path === `${BASE}/token`) {
+/** A known resource asked for with a method it does not serve: 405 with an Allow header. */
+export interface WrongMethod {
+  endpoint: string;
+  wrongMethod: true;
+  allow: string;
+}
+
+const SESSION_PATH = /^\/api\/v1\/(sessions?)\/([^/]+)(?:\/(protectedItems|log))?$/i;
+
+/**
+ * Which endpoint a request is. ASP.NET routing ignores the case of literal segments and a trailing
+ * slash, so the simulator does too. Endpoint names are the counters' names.
+ */
+export function route(method: string, rawPath: string): Route | WrongMethod | undefined {
+  const path = rawPath.length > 1 && rawPath.endsWith('/') ? rawPath.slice(0, -1) : rawPath;
+  const lower = path.toLowerCase();
+  const only = (expected: string, endpoint: string, id?: string): Route | WrongMethod =>
+    method === expected
+      ? { endpoint, ...(id !== undefined ? { id } : {}) }
+      : { endpoint: endpoint.replace(expected, method), wrongMethod: true, allow: expected };
+  if (lower === `${BASE}/token`) {
     if (method === 'POST') return { endpoint: 'POST /token' };
     if (method === 'DELETE') return { endpoint: 'DELETE /token' };
-    return { endpoint: `${method} /token`, wrongMethod: true };
+    return { endpoint: `${method} /token`, wrongMethod: true, allow: 'POST, DELETE' };
   }
-  if (path === `${BASE}/sessions`) return match('GET', 'GET /sessions');
-  if (path === `${BASE}/system/version`) return match('GET', 'GET /system/version');
-  const parts = /^\/api\/v1\/(sessions?)\/([^/]+)(?:\/(protectedItems|log))?$/.exec(path);
+  if (lower === `${BASE}/sessions`) return only('GET', 'GET /sessions');
+  if (lower === `${BASE}/system/version`) return only('GET', 'GET /system/version');
+  const parts = SESSION_PATH.exec(path);
   if (!parts) return undefined;
-  const [, collection, id, sub] = parts;
-  if (collection === 'session' && sub !== 'protectedItems') return undefined; // the seeds' typo exists only there
-  const endpoint = sub ? `GET /sessions/{id}/${sub}` : 'GET /sessions/{id}';
-  return match('GET', endpoint, id);
+  const [, collection = '', id, sub] = parts;
+  // The seeds' singular typo is served for the protected items only, where the seed used it.
+  if (collection.toLowerCase() === 'session' && sub?.toLowerCase() !== 'protecteditems') return undefined;
+  const endpoint = sub ? `GET /sessions/{id}/${sub.toLowerCase() === 'log' ? 'log' : 'protectedItems'}` : 'GET /sessions/{id}';
+  return only('GET', endpoint, id);
+}
+
+/** The bearer token of an Authorization header; the scheme is case-insensitive (RFC 7235). */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^bearer +(\S+) *$/i.exec(header ?? '');
+  return match?.[1];
 }
 
 export function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];

@@ -9,13 +9,13 @@ import type { AddressInfo } from 'node:net';
 import type { ProductVersionDto, ProtectedItemDto, SessionDto, SessionLogDto } from '../upstream/dto';
 import { Counters, record, type RecordedRequest } from './counters';
 import { Dataset } from './data';
-import { DEFAULT_KNOBS, FaultInjector, type SimulatorKnobs } from './faults';
+import { applyKnobPatch, DEFAULT_KNOBS, FaultInjector, type SimulatorKnobs } from './faults';
 import { problemForStatus } from './problems';
 import { Responder } from './responses';
 import { handleToken } from './token-endpoint';
-import { parseParams, parseSessionQuery, queryItems, SessionOrders, slice, ValidationError } from './queries';
+import { InvalidUriError, parseParams, parseSessionQuery, queryItems, SessionOrders, slice, ValidationError } from './queries';
 import { TokenStore } from './tokens';
-import { API_VERSION, BASE, DEFAULT_API_VERSIONS, headerValue, readBody, route, sleep, versionAtLeast, type Route } from './routes';
+import { API_VERSION, BASE, bearerToken, DEFAULT_API_VERSIONS, headerValue, readBody, route, versionAtLeast, type Route } from './routes';
 
 export interface SimulatorOptions {
   port?: number;
@@ -39,22 +39,25 @@ export interface Simulator {
   readonly origin: string;
   readonly credentials: { username: string; password: string };
   readonly knobs: SimulatorKnobs;
-  readonly counters: Pick<Counters, 'get' | 'total' | 'snapshot' | 'reset'>;
+  readonly counters: { get(endpoint: string): number; total(): number; snapshot(): Record<string, number>; reset(): void };
   readonly requests: RecordedRequest[];
   resetRequests(): void;
   readonly data: {
     sessions: readonly SessionDto[];
     protectedItems(sessionId: string): readonly ProtectedItemDto[] | undefined;
     log(sessionId: string): SessionLogDto | undefined;
-    /** What the appliance knows but does not emit (tests check the PolicyId/ParentSessionId filters). */
-    policyId(sessionId: string): string | undefined;
-    parentSessionId(sessionId: string): string | undefined;
   };
   expireAccessTokens(): void;
   revokeRefreshTokens(): void;
   activeAccessTokens(): number;
   issuedTokens(): string[];
   close(): Promise<void>;
+}
+
+function splitUrl(url: string | undefined): { path: string; query: string } {
+  const raw = url ?? '/';
+  const queryStart = raw.indexOf('?');
+  return queryStart >= 0 ? { path: raw.slice(0, queryStart), query: raw.slice(queryStart + 1) } : { path: raw, query: '' };
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -69,6 +72,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   let origin = '';
   // Filled once the port is known: the data's links are absolute on the simulator's origin.
   const state: { data?: Dataset; orders?: SessionOrders } = {};
+
+  // Knob delays are cancelled by close(): a pending 60 s latency must not keep the process alive.
+  const delays = new Set<NodeJS.Timeout>();
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        delays.delete(timer);
+        resolve();
+      }, ms);
+      delays.add(timer);
+    });
 
   const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createHttpServer();
   server.keepAliveTimeout = 30_000;
@@ -86,16 +100,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return send(res, undefined, 204);
     }
     if (path === '/_simulator/knobs' && req.method === 'PUT') {
-      const text = await readBody(req);
+      let patch: unknown;
       try {
-        const patch = JSON.parse(text ?? '') as Partial<SimulatorKnobs>;
-        for (const key of Object.keys(DEFAULT_KNOBS) as Array<keyof SimulatorKnobs>) {
-          if (key in patch) (knobs as unknown as Record<string, unknown>)[key] = patch[key];
-        }
-        return send(res, undefined, 200, knobs);
+        patch = JSON.parse((await readBody(req)) ?? '');
       } catch {
         return sendProblem(res, undefined, 'unexpectedContent', 'Body must be a JSON object of knobs.');
       }
+      const error = applyKnobPatch(knobs, patch);
+      if (error !== undefined) return sendProblem(res, undefined, 'unexpectedContent', error);
+      return send(res, undefined, 200, knobs);
     }
     return sendProblem(res, undefined, 'resourceNotFound', 'No such admin endpoint.');
   }
@@ -142,19 +155,67 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return send(res, entry, 200, {
       totalCount: page.total,
       results: page.results,
+      ...(paging ? { offset: page.page.offset, limit: page.page.limit ?? -1 } : {}),
       _links: links(`${BASE}/sessions/${id}/protectedItems`),
     });
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, entry: RecordedRequest | undefined): Promise<void> {
     const method = req.method ?? 'GET';
-    const raw = req.url ?? '/';
-    const queryStart = raw.indexOf('?');
-    const path = queryStart >= 0 ? raw.slice(0, queryStart) : raw;
-    const query = queryStart >= 0 ? raw.slice(queryStart + 1) : '';
+    const { path, query } = entry ?? splitUrl(req.url);
     if (path.startsWith('/_simulator/')) return handleAdmin(req, res, path);
+    // Only the API is counted: a stray probe of `/` must not show up in a benchmark's figures.
+    if (!entry) return sendProblem(res, undefined, 'resourceNotFound', 'Not an API path.');
     const routed = route(method, path);
-    const endpoint = routed?.endpoint ?? `${method} ${path}`;
+    const isToken = routed?.endpoint.endsWith(' /token') ?? false;
+    const isData = routed !== undefined && !('wrongMethod' in routed) && !isToken;
+
+    const delay = faults.delayMs(isData);
+    if (delay > 0) await pause(delay);
+    const fault = faults.decide(method, path, query, isToken ? 'token' : isData ? 'data' : 'other');
+    if (fault.kind === 'drop') {
+      req.socket.destroy();
+      return;
+    }
+    if (fault.kind === 'status') {
+      const name = problemForStatus(fault.status);
+      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+      return sendProblem(res, entry, name, 'Injected fault.', { status: fault.status, ...(fault.errorCode ? { errorCode: fault.errorCode } : {}) }, headers);
+    }
+    if (!routed) return sendProblem(res, entry, 'resourceNotFound', `No resource at ${path}.`);
+    if ('wrongMethod' in routed) {
+      return sendProblem(res, entry, 'methodNotAllowed', `${method} is not allowed here.`, undefined, { allow: routed.allow });
+    }
+
+    const version = headerValue(req.headers['x-api-version']);
+    if (version === undefined || version === '') return sendProblem(res, entry, 'apiVersionUnspecified', 'The x-api-version header is required.');
+    // Node joins a repeated header with ", ": two versions in one request (the spec's ambiguousApiVersion).
+    if (version.includes(',')) return sendProblem(res, entry, 'ambiguousApiVersion', 'Give x-api-version once.');
+    if (!API_VERSION.test(version)) return sendProblem(res, entry, 'invalidApiVersion', `x-api-version ${version} is not of the form 1.0-rev0.`);
+    if (!accepted.has(version)) return sendProblem(res, entry, 'unsupportedApiVersion', `API version ${version} is not supported.`);
+
+    if (isToken) return handleToken(req, res, entry, { tokens, respond, username, password, mfaUsers: options.mfaUsers ?? {} });
+    const bearer = bearerToken(req.headers.authorization);
+    if (!bearer) return sendProblem(res, entry, 'noAccessToken', 'The request has no access token.');
+    const check = tokens.checkAccess(bearer);
+    if (check === 'expired') return sendProblem(res, entry, 'expiredAccessToken', 'The access token has expired.');
+    if (check === 'invalid') return sendProblem(res, entry, 'invalidAccessToken', 'The access token is invalid.');
+    try {
+      handleData(res, entry, routed, query, version);
+    } catch (error) {
+      if (error instanceof InvalidUriError) return sendProblem(res, entry, 'validationError', error.message, { errorCode: 'InvalidURI' });
+      if (error instanceof ValidationError) return sendProblem(res, entry, 'validationError', error.message);
+      throw error;
+    }
+  }
+
+  /** Counted and recorded before anything can fail, so faulted and malformed calls show up too. */
+  function admit(req: IncomingMessage): RecordedRequest | undefined {
+    const method = req.method ?? 'GET';
+    const { path, query } = splitUrl(req.url);
+    const lower = path.toLowerCase();
+    if (lower !== BASE && !lower.startsWith(`${BASE}/`)) return undefined;
+    const endpoint = route(method, path)?.endpoint ?? `${method} ${path}`;
     const entry: RecordedRequest = {
       method,
       path,
@@ -171,45 +232,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     };
     counters.add(endpoint);
     record(requests, entry);
-
-    const delay = faults.delayMs();
-    if (delay > 0) await sleep(delay);
-    const isToken = endpoint.endsWith(' /token');
-    const fault = faults.decide(method, path, query, isToken);
-    if (fault.kind === 'drop') {
-      req.socket.destroy();
-      return;
-    }
-    if (fault.kind === 'status') {
-      const name = problemForStatus(fault.status);
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-      return sendProblem(res, entry, name, 'Injected fault.', { status: fault.status, ...(fault.errorCode ? { errorCode: fault.errorCode } : {}) }, headers);
-    }
-    if (!routed) return sendProblem(res, entry, 'resourceNotFound', `No resource at ${path}.`);
-    if ('wrongMethod' in routed) return sendProblem(res, entry, 'methodNotAllowed', `${method} is not allowed here.`);
-
-    const version = headerValue(req.headers['x-api-version']);
-    if (version === undefined || version === '') return sendProblem(res, entry, 'apiVersionUnspecified', 'The x-api-version header is required.');
-    if (!API_VERSION.test(version)) return sendProblem(res, entry, 'invalidApiVersion', `x-api-version ${version} is not of the form 1.0-rev0.`);
-    if (!accepted.has(version)) return sendProblem(res, entry, 'unsupportedApiVersion', `API version ${version} is not supported.`);
-
-    if (isToken) return handleToken(req, res, entry, { tokens, respond, username, password, mfaUsers: options.mfaUsers ?? {} });
-    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    if (!bearer) return sendProblem(res, entry, 'noAccessToken', 'The request has no access token.');
-    const check = tokens.checkAccess(bearer);
-    if (check === 'expired') return sendProblem(res, entry, 'expiredAccessToken', 'The access token has expired.');
-    if (check === 'invalid') return sendProblem(res, entry, 'invalidAccessToken', 'The access token is invalid.');
-    try {
-      handleData(res, entry, routed, query, version);
-    } catch (error) {
-      if (error instanceof ValidationError || error instanceof URIError) return sendProblem(res, entry, 'validationError', error.message);
-      throw error;
-    }
+    return entry;
   }
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    handle(req, res).catch(() => {
-      if (!res.headersSent) sendProblem(res, undefined, 'unknownError', 'The simulator failed.');
+    const entry = admit(req);
+    handle(req, res, entry).catch(() => {
+      if (!res.headersSent) sendProblem(res, entry, 'unknownError', 'The simulator failed.');
       else res.destroy();
     });
   });
@@ -254,8 +283,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       sessions: dtos,
       protectedItems: (id) => dataset.protectedItems(id.toLowerCase()),
       log: (id) => dataset.log(id.toLowerCase()),
-      policyId: (id) => dataset.byId.get(id.toLowerCase())?.policy?.id,
-      parentSessionId: (id) => dataset.byId.get(id.toLowerCase())?.parentSessionId,
     },
     expireAccessTokens: () => tokens.expireAccessTokens(),
     revokeRefreshTokens: () => tokens.revokeRefreshTokens(),
@@ -263,6 +290,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     issuedTokens: () => tokens.issuedTokens(),
     close: () =>
       new Promise<void>((resolve) => {
+        for (const timer of delays) clearTimeout(timer);
+        delays.clear();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

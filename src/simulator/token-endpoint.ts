@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenResponseDto } from '../upstream/dto';
 import type { RecordedRequest } from './counters';
 import type { Responder } from './responses';
-import { readBody, rfc1123 } from './routes';
+import { bearerToken, readBody, rfc1123 } from './routes';
 import type { TokenStore } from './tokens';
 
 export interface TokenEndpointDeps {
@@ -23,7 +23,7 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ent
   const send = respond.send.bind(respond);
   const sendProblem = respond.problem.bind(respond);
   if (req.method === 'DELETE') {
-    const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+    const token = bearerToken(req.headers.authorization);
     if (!token || tokens.checkAccess(token) !== 'ok' || !tokens.logout(token)) {
       return sendProblem(res, entry, 'invalidAccessToken', 'The access token is missing, invalid or expired.');
     }
@@ -48,7 +48,7 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ent
   })();
   if (pair === null) return sendProblem(res, entry, 'validationError', 'grant_type must be password or refresh_token.');
   if (pair === 'mfa') {
-    return send(res, entry, 200, { mfa_enabled: true, mfa_token: tokens.issue().accessToken.slice(0, 24) } satisfies TokenResponseDto);
+    return send(res, entry, 200, { mfa_enabled: true, mfa_token: tokens.issueMfaToken() } satisfies TokenResponseDto);
   }
   if (!pair) {
     return grant === 'password'

@@ -58,6 +58,16 @@ export class TokenStore {
     };
   }
 
+  /**
+   * The first step of an MFA login: a token that grants nothing here (the mfa grant is not
+   * simulated), but is a secret all the same, so it is listed among the issued tokens.
+   */
+  issueMfaToken(): string {
+    const token = newToken();
+    this.issued.push(token);
+    return token;
+  }
+
   checkAccess(token: string): AccessCheck {
     const session = this.byAccess.get(token);
     if (!session || session.revoked) return 'invalid';

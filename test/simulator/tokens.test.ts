@@ -1,6 +1,7 @@
 /**
  * The simulator's token endpoint and bearer checks, as the spec describes the appliance's.
  */
+import { request } from 'undici';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { get, login, raw } from '../helpers/sim-client';
 
@@ -78,6 +79,101 @@ describe('POST /token', () => {
   });
 });
 
+
+describe('POST /token: lifetimes, rotation and revocation', () => {
+  const password = () => form({ grant_type: 'password', ...sim.credentials });
+
+  it('issues 32-byte base64url tokens, lists them as issued, and honours the configured lifetimes', async () => {
+    const custom = await startSimulator({ sessionCount: 1, accessTokenTtlSeconds: 120, username: 'svc', password: 's3cret-pass' });
+    try {
+      const response = await raw<Record<string, string | number>>(custom, 'POST', '/api/v1/token', form({ grant_type: 'password', username: 'svc', password: 's3cret-pass' }));
+      expect(response.body).toMatchObject({ expires_in: 120, username: 'svc' });
+      const issued = Date.parse(String(response.body['.issued']));
+      const expires = Date.parse(String(response.body['.expires']));
+      expect(expires - issued).toBe(120_000);
+      for (const key of ['access_token', 'refresh_token']) expect(response.body[key]).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(custom.issuedTokens()).toEqual([response.body['access_token'], response.body['refresh_token']]);
+      expect(custom.activeAccessTokens()).toBe(1);
+      expect(custom.credentials).toEqual({ username: 'svc', password: 's3cret-pass' });
+    } finally {
+      await custom.close();
+    }
+  });
+
+  it('accepts a charset on the form content type', async () => {
+    const response = await raw(sim, 'POST', '/api/v1/token', {
+      headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      body: new URLSearchParams({ grant_type: 'password', ...sim.credentials }).toString(),
+    });
+    expect(response.status).toBe(200);
+  });
+
+  it('answers 400 for a missing grant_type and a body that is not a form', async () => {
+    const missing = await raw(sim, 'POST', '/api/v1/token', form({ username: 'demo' }));
+    expect(missing.status).toBe(400);
+    const none = await raw(sim, 'POST', '/api/v1/token', { body: 'grant_type=password' });
+    expect(none.status).toBe(400);
+    expect(none.body).toMatchObject({ errorCode: 'UnexpectedContent' });
+  });
+
+  it('refuses revoked, expired and unknown refresh tokens with 401 InvalidToken, without echoing them', async () => {
+    const { refresh } = await login(sim);
+    sim.revokeRefreshTokens();
+    const revoked = await raw(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: refresh }));
+    expect(revoked.body).toMatchObject({ status: 401, errorCode: 'InvalidToken' });
+    expect(JSON.stringify(revoked.body)).not.toContain(refresh);
+    expect((await raw(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: 'made-up' }))).status).toBe(401);
+    expect((await raw(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token' }))).status).toBe(401);
+
+    const shortLived = await startSimulator({ sessionCount: 1, refreshTokenTtlSeconds: 0 });
+    try {
+      const expired = await login(shortLived);
+      const answer = await raw(shortLived, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: expired.refresh }));
+      expect(answer.body).toMatchObject({ status: 401, errorCode: 'InvalidToken' });
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  it('keeps the old access token valid after a refresh, and a new login works after revocation', async () => {
+    const first = await login(sim);
+    const rotated = await raw<{ access_token: string; refresh_token: string }>(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: first.refresh }));
+    expect(rotated.body.refresh_token).not.toBe(first.refresh);
+    expect((await get(sim, first.access, '/api/v1/sessions?Limit=1')).status).toBe(200);
+    expect(sim.activeAccessTokens()).toBe(2);
+    sim.expireAccessTokens();
+    expect(sim.activeAccessTokens()).toBe(0);
+    expect((await raw(sim, 'POST', '/api/v1/token', password())).status).toBe(200);
+    expect(sim.activeAccessTokens()).toBe(1);
+  });
+
+  it('does not count an MFA answer as a session, but lists its mfa_token as issued', async () => {
+    const response = await raw<{ mfa_token: string }>(sim, 'POST', '/api/v1/token', form({ grant_type: 'password', username: 'mfa', password: 'mfa-pass' }));
+    expect(sim.activeAccessTokens()).toBe(0);
+    expect(sim.issuedTokens()).toEqual([response.body.mfa_token]);
+    expect((await get(sim, response.body.mfa_token, '/api/v1/sessions')).status).toBe(401);
+    const wrong = await raw(sim, 'POST', '/api/v1/token', form({ grant_type: 'password', username: 'mfa', password: 'nope' }));
+    expect(wrong.body).toMatchObject({ status: 401, errorCode: 'AccessDenied' });
+  });
+});
+
+describe('DELETE /token', () => {
+  it('revokes the refresh token along with the access token', async () => {
+    const { access, refresh } = await login(sim);
+    expect((await raw(sim, 'DELETE', '/api/v1/token', { headers: { authorization: `Bearer ${access}` } })).status).toBe(204);
+    const refreshed = await raw(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: refresh }));
+    expect(refreshed.body).toMatchObject({ status: 401, errorCode: 'InvalidToken' });
+  });
+
+  it('answers 401 without a bearer, with an unknown one, and on a second logout', async () => {
+    const { access } = await login(sim);
+    expect((await raw(sim, 'DELETE', '/api/v1/token')).status).toBe(401);
+    expect((await raw(sim, 'DELETE', '/api/v1/token', { headers: { authorization: 'Bearer unknown' } })).status).toBe(401);
+    expect((await raw(sim, 'DELETE', '/api/v1/token', { headers: { authorization: `bearer ${access}` } })).status).toBe(204);
+    expect((await raw(sim, 'DELETE', '/api/v1/token', { headers: { authorization: `Bearer ${access}` } })).status).toBe(401);
+  });
+});
+
 describe('bearer checks and the API version window', () => {
   it('distinguishes a missing, an unknown and an expired token', async () => {
     const missing = await raw(sim, 'GET', '/api/v1/sessions');
@@ -100,9 +196,50 @@ describe('bearer checks and the API version window', () => {
     expect((await raw(sim, 'POST', '/api/v1/token', { ...token, version: '0.9-rev0' })).body).toMatchObject({
       type: `${sim.origin}/api/v1/problems/unsupportedApiVersion`,
     });
+    const twice = await request(`${sim.url}/token`, {
+      method: 'POST',
+      headers: ['x-api-version', '1.0-rev0', 'x-api-version', '1.6-rev0', 'content-type', 'application/x-www-form-urlencoded'],
+      body: token.body,
+    });
+    expect(await twice.body.json()).toMatchObject({ status: 400, type: `${sim.origin}/api/v1/problems/ambiguousApiVersion` });
     const narrow = await startSimulator({ sessionCount: 1, acceptedApiVersions: ['1.6-rev0'] });
     expect((await raw(narrow, 'POST', '/api/v1/token', { ...token, version: '1.0-rev0' })).status).toBe(400);
     expect((await raw(narrow, 'POST', '/api/v1/token', { ...token, version: '1.6-rev0' })).status).toBe(200);
     await narrow.close();
+  });
+
+  it('checks the version before the token on data calls, and accepts a lower-case bearer scheme', async () => {
+    const { access } = await login(sim);
+    const noVersion = await raw(sim, 'GET', '/api/v1/sessions', { headers: { authorization: `Bearer ${access}` }, version: null });
+    expect(noVersion.body).toMatchObject({ status: 400, type: `${sim.origin}/api/v1/problems/apiVersionUnspecified` });
+    const lower = await raw(sim, 'GET', '/api/v1/sessions?Limit=1', { headers: { authorization: `bearer ${access}` } });
+    expect(lower.status).toBe(200);
+    const basic = await raw(sim, 'GET', '/api/v1/sessions', { headers: { authorization: `Basic ${access}` } });
+    expect(basic.body).toMatchObject({ status: 401, type: `${sim.origin}/api/v1/problems/noAccessToken` });
+    const unknown = await get(sim, 'made-up', '/api/v1/sessions');
+    expect(unknown.body).toMatchObject({ type: `${sim.origin}/api/v1/problems/invalidAccessToken` });
+    sim.expireAccessTokens();
+    expect((await get(sim, access, '/api/v1/system/version')).body).toMatchObject({ type: `${sim.origin}/api/v1/problems/expiredAccessToken` });
+  });
+
+  it('serves the product version to a bearer', async () => {
+    const { access } = await login(sim);
+    const version = await get<Record<string, unknown>>(sim, access, '/api/v1/system/version');
+    expect(version.status).toBe(200);
+    expect(Object.keys(version.body).sort()).toEqual(['about', 'version']);
+    expect(version.body['version']).toMatch(/^\d+\.\d+/);
+    expect((await raw(sim, 'GET', '/api/v1/system/version')).status).toBe(401);
+  });
+
+  it('never puts a password or a token in a problem body', async () => {
+    const { access, refresh } = await login(sim);
+    const bodies = [
+      await raw(sim, 'POST', '/api/v1/token', form({ grant_type: 'password', username: 'demo', password: 'Hunter2-Secret' })),
+      await raw(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: `${refresh}x` })),
+      await get(sim, `${access}x`, '/api/v1/sessions'),
+    ].map((r) => JSON.stringify(r.body));
+    for (const body of bodies) {
+      for (const secret of ['Hunter2-Secret', refresh, access, sim.credentials.password]) expect(body).not.toContain(secret);
+    }
   });
 });
