@@ -3,9 +3,9 @@
  * answering `stats` with its CPU time and RSS so the benchmark can charge the gateway alone.
  */
 import { Writable } from 'node:stream';
-import { loadConfig } from '../src/server/config';
-import { createLogger } from '../src/server/logger';
-import { run } from '../src/server/run';
+import { loadConfig } from '../src/config/config';
+import { createLogger } from '../src/telemetry/logger';
+import { run } from '../src/run';
 
 async function main(): Promise<void> {
   const config = { ...loadConfig(process.env), port: 0, host: '127.0.0.1' };

@@ -2,10 +2,10 @@
  * Entry point: configuration (exit 2 with every mistake listed), the service, and graceful shutdown
  * on SIGTERM/SIGINT (stop accepting, finish in-flight requests, log out upstream).
  */
-import { ConfigError, loadConfig, type Config } from './server/config';
-import { GRAPHQL_PATH } from './server/gateway';
-import { createLogger, prettyDestination } from './server/logger';
-import { run } from './server/run';
+import { ConfigError, loadConfig, type Config } from './config/config';
+import { GRAPHQL_PATH } from './http/gateway';
+import { createLogger, prettyDestination } from './telemetry/logger';
+import { run } from './run';
 
 function readConfig(): Config {
   try {

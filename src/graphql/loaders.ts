@@ -10,9 +10,9 @@ import type { ListSessionsParams } from '../upstream/query';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
 import type { GatewayLimits } from './context';
 import { toGraphQLError } from './errors';
-import type { ProtectedItemsArgs } from './inputs';
+import type { ProtectedItemsArgs } from '../sessions/normalise';
 import type { ProtectedItemPageModel } from './models';
-import { assemblePage, emptyPage } from './paging';
+import { assemblePage, emptyPage } from '../sessions/pages';
 
 export interface ProtectedItemsKey extends ProtectedItemsArgs {
   sessionId: string;

@@ -3,7 +3,7 @@
  * appliance from the validated configuration.
  */
 import type { Logger } from 'pino';
-import type { UpstreamConfig } from '../server/config';
+import type { UpstreamConfig } from '../config/config';
 import { UpstreamHttp, type UpstreamCallObserver } from './http-client';
 import { ResponseCache, type CacheObserver } from './response-cache';
 import { TokenManager, type TokenManagerOptions } from './token-manager';

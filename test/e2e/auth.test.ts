@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
 import { request } from 'undici';
-import { sha256Hex } from '../../src/server/auth';
+import { sha256Hex } from '../../src/http/auth/index';
 import { startStack, type Stack } from '../helpers/stack';
 
 const QUERY = JSON.stringify({ query: '{ sessions(page: {limit: 1}) { totalCount } }' });

@@ -6,7 +6,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { request } from 'undici';
-import { csvLine } from '../../src/reporting/formats';
+import { csvLine } from '../../src/exports/formats';
 import { startStack, type Stack } from '../helpers/stack';
 
 let stack: Stack;

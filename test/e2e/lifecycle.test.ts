@@ -3,8 +3,8 @@
  * the appliance.
  */
 import { request } from 'undici';
-import { loadConfig } from '../../src/server/config';
-import { run } from '../../src/server/run';
+import { loadConfig } from '../../src/config/config';
+import { run } from '../../src/run';
 import { captureLogs } from '../helpers/upstream';
 
 describe('demo mode and shutdown', () => {

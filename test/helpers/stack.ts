@@ -3,8 +3,8 @@
  * GraphQL client. What end-to-end tests run against.
  */
 import { request } from 'undici';
-import { DEFAULTS, loadConfig, type Config, type UpstreamConfig } from '../../src/server/config';
-import { startGateway, type Gateway } from '../../src/server/gateway';
+import { DEFAULTS, loadConfig, type Config, type UpstreamConfig } from '../../src/config/config';
+import { startGateway, type Gateway } from '../../src/http/gateway';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
 import { captureLogs, upstreamConfigFor, type CapturedLogs } from './upstream';
 

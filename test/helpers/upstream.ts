@@ -4,8 +4,8 @@
  */
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { DEFAULTS, loadConfig, type UpstreamConfig } from '../../src/server/config';
-import { createLogger } from '../../src/server/logger';
+import { DEFAULTS, loadConfig, type UpstreamConfig } from '../../src/config/config';
+import { createLogger } from '../../src/telemetry/logger';
 import type { Simulator } from '../../src/simulator';
 
 export function upstreamConfigFor(sim: Simulator, overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {

@@ -3,7 +3,7 @@
  * trust it; without it the connection is refused; VEEAM_TLS_INSECURE=true skips the check, loudly.
  */
 import { rmSync } from 'node:fs';
-import { loadConfig } from '../../src/server/config';
+import { loadConfig } from '../../src/config/config';
 import { createUpstream, UpstreamAuthError, UpstreamNetworkError } from '../../src/upstream';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { makeTestPki, type TestPki } from '../helpers/tls';

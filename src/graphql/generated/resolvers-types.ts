@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import type { SessionDto, ProtectedItemDto, LogItemDto } from '../../upstream/dto';
 import type { SessionPageModel, ProtectedItemPageModel, SessionStatsModel } from '../models';
-import type { DurationSummary } from '../../reporting/duration-stats';
+import type { DurationSummary } from '../../sessions/durations';
 import type { GatewayContext } from '../context';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

@@ -1,8 +1,8 @@
 import type { SessionDto } from '../../upstream/dto';
 import { upstreamCall } from '../errors';
 import type { QueryResolvers } from '../generated/resolvers-types';
-import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../inputs';
-import { assemblePage } from '../paging';
+import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
+import { assemblePage } from '../../sessions/pages';
 
 export const Query: QueryResolvers = {
   async sessions(_parent, args, context) {

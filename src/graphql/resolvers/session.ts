@@ -4,11 +4,11 @@ import {
   toSessionResult,
   toSessionStatus,
   toSessionType,
-} from '../enums';
+} from '../../sessions/enums';
 import type { ProtectedItemResolvers, SessionLogEntryResolvers, SessionResolvers } from '../generated/resolvers-types';
 import type { SessionDto } from '../../upstream/dto';
-import { protectedItemsArgs } from '../inputs';
-import { emptyPage } from '../paging';
+import { protectedItemsArgs } from '../../sessions/normalise';
+import { emptyPage } from '../../sessions/pages';
 
 /** A stopped, non-running session: its protected items are final. */
 function isFinished(session: SessionDto): boolean {

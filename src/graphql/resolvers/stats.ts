@@ -3,12 +3,12 @@
  * folded over streamed pages, and the instances that failed most over a range.
  */
 import { GraphQLError } from 'graphql';
-import { DurationFolder } from '../../reporting/duration-stats';
-import { allItems } from '../../reporting/session-items';
-import { sessionPages } from '../../reporting/session-pages';
+import { DurationFolder } from '../../sessions/durations';
+import { allItems } from '../../sessions/items';
+import { sessionPages } from '../../sessions/session-stream';
 import type { SessionDto } from '../../upstream/dto';
 import type { GatewayContext } from '../context';
-import { SESSION_RESULT, SESSION_STATUS, SESSION_TYPE } from '../enums';
+import { SESSION_RESULT, SESSION_STATUS, SESSION_TYPE } from '../../sessions/enums';
 import { badUserInput, upstreamCall } from '../errors';
 import type {
   FailingItem,
@@ -18,7 +18,7 @@ import type {
   SessionStatus,
   SessionType,
 } from '../generated/resolvers-types';
-import { sessionFilter } from '../inputs';
+import { sessionFilter } from '../../sessions/normalise';
 import type { CountKey } from '../loaders';
 import type { SessionStatsModel } from '../models';
 
