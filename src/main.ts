@@ -5,7 +5,7 @@
 import { ConfigError, loadConfig, type Config } from './config/config';
 import { GRAPHQL_PATH } from './http/gateway';
 import { createLogger, prettyDestination } from './telemetry/logger';
-import { run } from './run';
+import { run, type Running } from './run';
 
 function readConfig(): Config {
   try {
@@ -22,11 +22,13 @@ function readConfig(): Config {
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel, config.logFormat === 'pretty' ? prettyDestination() : undefined);
-  const running = await run(config, logger);
+  // Demo mode loads the simulator on demand: a production start never has its code in memory.
+  const running: Running = config.demo ? await (await import('./demo.js')).runDemo(config, logger) : await run(config, logger);
   const { url } = running.gateway;
-  logger.info({ url: `${url}${GRAPHQL_PATH}`, demo: Boolean(running.simulator) }, 'gateway listening');
+  const demo = config.demo !== undefined;
+  logger.info({ url: `${url}${GRAPHQL_PATH}`, demo }, 'gateway listening');
   process.stdout.write(
-    `\nVeeam GraphQL gateway${running.simulator ? ' (DEMO MODE, embedded simulator)' : ''}\n` +
+    `\nVeeam GraphQL gateway${demo ? ' (DEMO MODE, embedded simulator)' : ''}\n` +
       `  playground: ${url}${GRAPHQL_PATH}\n  health:     ${url}/healthz\n\n`,
   );
 

@@ -1,43 +1,21 @@
 /**
- * Starts the whole service from a validated configuration: in demo mode (no upstream configured)
- * the embedded simulator first, then the gateway pointed at it. Kept apart from main.ts (process
- * signals, exit codes) so that tests can start exactly what `npm start` starts.
+ * Starts the service from a validated configuration and an appliance to talk to. Kept apart from
+ * main.ts (process signals, exit codes) so that tests start exactly what `npm start` starts. It never
+ * loads the simulator: demo mode goes through demo.ts.
  */
 import type { Logger } from 'pino';
-import { startSimulator, type Simulator } from './simulator/index';
-import type { Config, UpstreamConfig, UpstreamTuning } from './config/config';
+import type { Config } from './config/config';
 import { startGateway, type Gateway } from './http/gateway';
+import type { UpstreamConfig } from './upstream/options';
 
 export interface Running {
   gateway: Gateway;
-  /** Present in demo mode. */
-  simulator: Simulator | undefined;
-  /** Drains the gateway, logs out upstream, then stops the simulator. */
+  /** Drains the gateway and logs out upstream (and, in demo mode, stops the simulator). */
   stop(): Promise<void>;
 }
 
-/** The demo's upstream: the simulator on loopback, reached with its own demo credentials. */
-function demoUpstream(simulator: Simulator, tuning: UpstreamTuning): UpstreamConfig {
-  const { username, password } = simulator.credentials;
-  return { ...tuning, baseUrl: simulator.url, username, password, caFile: undefined, ca: undefined, tlsInsecure: false };
-}
-
-export async function run(config: Config, logger: Logger): Promise<Running> {
-  let simulator: Simulator | undefined;
-  let upstream = config.upstream;
-  if (config.demo) {
-    simulator = await startSimulator({ sessionCount: config.demo.sessionCount });
-    upstream = demoUpstream(simulator, config.tuning);
-    logger.warn({ simulator: simulator.url }, 'DEMO MODE: no VEEAM_BASE_URL set, serving the embedded Veeam simulator');
-  }
-  if (!upstream) throw new Error('no upstream configured');
+export async function run(config: Config, logger: Logger, upstream: UpstreamConfig | undefined = config.upstream): Promise<Running> {
+  if (!upstream) throw new Error('no upstream configured (VEEAM_BASE_URL); demo mode starts through demo.ts');
   const gateway = await startGateway({ config, upstream, logger });
-  return {
-    gateway,
-    simulator,
-    async stop() {
-      await gateway.close();
-      await simulator?.close();
-    },
-  };
+  return { gateway, stop: () => gateway.close() };
 }

@@ -5,77 +5,28 @@
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { readAuthSettings, type AuthSettings } from '../http/auth/settings';
+import { readAuthSettings } from '../http/auth/settings';
+import type { HttpSettings } from '../http/settings';
+import type { LogLevel } from '../telemetry/logger';
+import type { UpstreamConfig, UpstreamTuning } from '../upstream/options';
 import { DEFAULTS, envSchema } from './env-schema';
 
 export { DEFAULTS } from './env-schema';
 
-export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type { LogLevel, UpstreamConfig, UpstreamTuning };
 
-/** How the gateway talks to an appliance, whichever it is (also the demo simulator). */
-export interface UpstreamTuning {
-  apiVersion: string;
-  connectTimeoutMs: number;
-  headersTimeoutMs: number;
-  bodyTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  maxConnections: number;
-  /** Largest Limit the gateway asks of the appliance in one call. */
-  pageSize: number;
-  /** Upstream calls waiting for a connection beyond which new ones are refused (load shedding). */
-  maxQueue: number;
-  retry: { maxAttempts: number; baseDelayMs: number; maxDelayMs: number };
-  breaker: { failureThreshold: number; openMs: number };
-  cache: {
-    /** How long a finished session's protected items are kept. 0 = not kept. */
-    finishedItemsTtlMs: number;
-    /** How long lists, sessions, logs and a running session's items are kept. 0 = not kept. */
-    liveTtlMs: number;
-    maxEntries: number;
-    maxBytes: number;
-  };
-}
-
-export interface UpstreamConfig extends UpstreamTuning {
-  baseUrl: string;
-  username: string;
-  password: string;
-  caFile: string | undefined;
-  /** PEM text of caFile, read once here. */
-  ca: string | undefined;
-  tlsInsecure: boolean;
-}
-
-export interface Config {
-  port: number;
-  host: string;
+/** The whole validated configuration: each layer's slice, plus what only the entry points use. */
+export interface Config extends HttpSettings {
   logLevel: LogLevel;
   /** JSON lines for log shippers; pretty lines for people (the demo's default). */
   logFormat: 'json' | 'pretty';
   /** No VEEAM_BASE_URL: the gateway runs the embedded simulator and talks to it. */
   demo: { sessionCount: number } | undefined;
-  /** The appliance; absent in demo mode (run.ts points `tuning` at the simulator). */
+  /** The appliance; absent in demo mode (demo.ts points `tuning` at the simulator). */
   upstream: UpstreamConfig | undefined;
   tuning: UpstreamTuning;
-  /** Largest `page.limit` a client may ask for. */
-  maxPageLimit: number;
   /** Grace period for in-flight requests on SIGTERM. */
   shutdownGraceMs: number;
-  /** Deadline of one GraphQL request, upstream calls and retries included. */
-  requestTimeoutMs: number;
-  /** Production hides internal error details from clients. */
-  production: boolean;
-  auth: AuthSettings;
-  rateLimit: { ratePerSecond: number; burst: number };
-  /** Schema introspection (GraphiQL's docs need it): on in demo mode, off otherwise unless set. */
-  introspection: boolean;
-  playground: boolean;
-  /** Browser origins allowed to call /graphql cross-origin (CORS); empty = none. */
-  corsOrigins: string[];
-  maxBodyBytes: number;
-  queryLimits: { maxDepth: number; maxAliases: number; maxTokens: number; maxCost: number };
-  /** Upstream pages (and item calls) an export keeps in flight. */
-  exportConcurrency: number;
 }
 
 export class ConfigError extends Error {

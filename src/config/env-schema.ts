@@ -3,7 +3,7 @@
  * their validation. config.ts turns the validated values into the typed Config.
  */
 import { z } from 'zod';
-import type { LogLevel } from './config';
+import type { LogLevel } from '../telemetry/logger';
 
 /** Defaults, each with the reason it is what it is. */
 export const DEFAULTS = {

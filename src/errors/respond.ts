@@ -1,8 +1,10 @@
 /**
  * The gateway's own (non-Apollo) JSON answers, in one shape: errors look like GraphQL errors with a
- * stable `extensions.code`, so clients handle a 401, 413 or 429 the way they handle any error.
+ * stable `extensions.code`, and their HTTP status comes from the catalogue, so clients handle a 401,
+ * 413 or 429 the way they handle any error.
  */
 import type { ServerResponse } from 'node:http';
+import { statusOf, type PublicErrorCode } from './catalogue';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
@@ -15,6 +17,6 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, status: number, code: string, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, status, { errors: [{ message, extensions: { code } }] }, headers);
+export function sendError(res: ServerResponse, code: PublicErrorCode, message: string, headers: Record<string, string> = {}): void {
+  sendJson(res, statusOf(code), { errors: [{ message, extensions: { code } }] }, headers);
 }

@@ -7,14 +7,15 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
-import { toGraphQLError } from '../graphql/errors';
+import { describeFailure } from '../errors/public-error';
+import { sendError } from '../errors/respond';
+import { InvalidInputError } from '../sessions/errors';
+import { forEachSessionItems } from '../sessions/items';
+import { sessionPages } from '../sessions/session-stream';
 import type { SessionDto } from '../upstream/dto';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
-import { sendError } from '../errors/respond';
-import { exportParams, ExportParamError } from './params';
 import { csvErrorLine, csvLine, ITEM_COLUMNS, itemRecord, SESSION_COLUMNS, sessionRecord } from './formats';
-import { allItems } from '../sessions/items';
-import { sessionPages } from '../sessions/session-stream';
+import { exportParams } from './params';
 
 export const EXPORT_PATHS = ['/export/sessions.csv', '/export/sessions.ndjson', '/export/protected-items.csv'] as const;
 export type ExportPath = (typeof EXPORT_PATHS)[number];
@@ -25,14 +26,6 @@ export interface ExportOptions {
   /** Upstream pages (and item calls) in flight ahead of the writer. */
   concurrency: number;
   logger: Logger;
-}
-
-/** HTTP status for a failure before the first byte: the appliance's trouble is a gateway error. */
-function statusFor(code: string): number {
-  if (code === 'UPSTREAM_TIMEOUT' || code === 'REQUEST_TIMEOUT') return 504;
-  if (code === 'UPSTREAM_UNAVAILABLE' || code === 'UPSTREAM_OVERLOADED' || code === 'UPSTREAM_RATE_LIMITED') return 503;
-  if (code === 'BAD_USER_INPUT') return 400;
-  return 502;
 }
 
 /** Writes with backpressure: waits for `drain` (or the client leaving), leaving no listener behind. */
@@ -49,16 +42,12 @@ async function write(res: ServerResponse, chunk: string): Promise<void> {
   });
 }
 
-/** The items of a page's sessions, fetched `concurrency` sessions at a time, in the page's order. */
+/** The items of a page's sessions, in the page's order. */
 async function itemRows(sessions: SessionDto[], options: ExportOptions, call: CallOptions): Promise<string> {
   let text = '';
-  for (let i = 0; i < sessions.length; i += options.concurrency) {
-    const batch = sessions.slice(i, i + options.concurrency);
-    const items = await Promise.all(batch.map((s) => allItems(options.client, s, options.pageSize, call)));
-    batch.forEach((session, j) => {
-      for (const item of items[j] ?? []) text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
-    });
-  }
+  await forEachSessionItems(sessions, { client: options.client, pageSize: options.pageSize, concurrency: options.concurrency, call }, (session, items) => {
+    for (const item of items) text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
+  });
   return text;
 }
 
@@ -67,7 +56,7 @@ export async function serveExport(path: ExportPath, req: IncomingMessage, res: S
   try {
     params = exportParams(search);
   } catch (error) {
-    if (error instanceof ExportParamError) return sendError(res, 400, 'BAD_USER_INPUT', error.message);
+    if (error instanceof InvalidInputError) return sendError(res, 'BAD_USER_INPUT', error.message);
     throw error;
   }
   const controller = new AbortController();
@@ -105,10 +94,11 @@ export async function serveExport(path: ExportPath, req: IncomingMessage, res: S
       if (controller.signal.aborted) break; // the client left: stop asking the appliance
     }
   } catch (error) {
-    const failure = toGraphQLError(error);
-    const code = String(failure.extensions['code']);
+    const failure = describeFailure(error) ?? { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' };
+    const { code } = failure;
+    if (code === 'INTERNAL_SERVER_ERROR') options.logger.error({ err: error }, 'unexpected error in an export');
     outcome = controller.signal.aborted ? 'client gone' : `failed: ${code}`;
-    if (!res.headersSent) return sendError(res, statusFor(code), code, failure.message);
+    if (!res.headersSent) return sendError(res, code, failure.message);
     if (!controller.signal.aborted) {
       await write(res, ndjson ? `${JSON.stringify({ error: { code, message: failure.message } })}\n` : csvErrorLine(code, failure.message));
     }
@@ -116,6 +106,6 @@ export async function serveExport(path: ExportPath, req: IncomingMessage, res: S
     await pagesOf.return(undefined);
     options.logger.info({ export: path, rows, pages, durationMs: Math.round(performance.now() - started), outcome }, 'export');
   }
-  if (pages === 0 && !res.headersSent) return sendError(res, 502, 'UPSTREAM_BAD_RESPONSE', 'The Veeam appliance returned no page');
+  if (pages === 0 && !res.headersSent) return sendError(res, 'UPSTREAM_BAD_RESPONSE', 'The Veeam appliance returned no page');
   if (!res.destroyed) res.end();
 }

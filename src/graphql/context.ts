@@ -3,18 +3,12 @@
  * de-duplication never cross requests), the limits, and the call options every upstream call of the
  * request carries (the signal that aborts it when the client goes away, the per-request call count).
  */
+import type { GatewayLimits } from '../sessions/limits';
 import type { CallOptions, CallStats, VeeamClient } from '../upstream/veeam-client';
 import { CachePolicy } from './cache-hints';
 import { createLoaders, type LoaderTelemetry, type Loaders } from './loaders';
 
-export interface GatewayLimits {
-  /** Largest `page.limit` a client may ask for. */
-  maxPageLimit: number;
-  /** Largest Limit sent upstream in one call; larger pages are assembled from several calls. */
-  upstreamPageSize: number;
-  /** Budget of upstream calls of one query (also checked at run time where data decides the cost). */
-  maxQueryCost: number;
-}
+export type { GatewayLimits };
 
 /** Seconds a response may be reused, mirroring the upstream cache rules (for Cache-Control hints). */
 export interface CacheHints {

@@ -8,11 +8,12 @@ import type { LogItemDto, ProtectedItemDto, SessionDto } from '../upstream/dto';
 import { UpstreamHttpError } from '../upstream/errors';
 import type { ListSessionsParams } from '../upstream/query';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
-import type { GatewayLimits } from './context';
+import type { GatewayLimits } from '../sessions/limits';
 import { toGraphQLError } from './errors';
 import type { ProtectedItemsArgs } from '../sessions/normalise';
 import type { ProtectedItemPageModel } from './models';
 import { assemblePage, emptyPage } from '../sessions/pages';
+import { PROBE_ORDER } from '../sessions/rules';
 
 export interface ProtectedItemsKey extends ProtectedItemsArgs {
   sessionId: string;
@@ -84,7 +85,7 @@ export function createLoaders(
     ),
     sessionCount: new DataLoader<CountKey, number, string>(
       fanOut('sessionCount', telemetry, async (params) =>
-        (await client.listSessions({ ...params, offset: 0, limit: 1, sort: ['usnDesc'] }, call)).totalCount,
+        (await client.listSessions({ ...params, offset: 0, limit: 1, sort: PROBE_ORDER }, call)).totalCount,
       ),
       { cacheKeyFn: (params) => JSON.stringify(params) },
     ),

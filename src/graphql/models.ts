@@ -3,20 +3,14 @@
  * passed as they are; pages are assembled here because they span several upstream calls.
  */
 import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
-import type { ListSessionsParams } from '../upstream/query';
 
-export interface PageModel<T> {
-  totalCount: number;
-  offset: number;
-  limit: number;
-  hasNextPage: boolean;
-  items: T[];
-}
+import type { PageModel } from '../sessions/pages';
+import type { SessionFilterParams } from '../sessions/normalise';
 
 export type SessionPageModel = PageModel<SessionDto>;
 export type ProtectedItemPageModel = PageModel<ProtectedItemDto>;
 
 /** What the SessionStats fields compute from: the validated filter, the figures made on demand. */
 export interface SessionStatsModel {
-  params: Omit<ListSessionsParams, 'offset' | 'limit' | 'sort'>;
+  params: SessionFilterParams;
 }

@@ -4,12 +4,14 @@
  */
 import type { Server } from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../graphql/context';
-import { ErrorCode } from '../graphql/errors';
+import { PUBLIC_ERROR_CODES } from '../errors/catalogue';
+import { describeFailure } from '../errors/public-error';
 import { resolvers } from '../graphql/resolvers/index';
 import { loadTypeDefs } from '../graphql/schema';
 import { useCacheControl } from '../graphql/plugins/cache-control';
@@ -25,20 +27,7 @@ export interface ApolloOptions {
 }
 
 /** Codes whose message is written for clients; anything else is masked in production. */
-const PUBLIC_CODES = new Set<string>([
-  ...Object.values(ErrorCode).filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR),
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  'QUERY_TOO_DEEP',
-  'TOO_MANY_ALIASES',
-  'QUERY_TOO_COSTLY',
-  'UNAUTHENTICATED',
-  'RATE_LIMITED',
-]);
+const CLIENT_SAFE_CODES = new Set<string>(PUBLIC_ERROR_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'));
 
 /** In production a client learns the upstream status and code, not which internal endpoint failed. */
 function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
@@ -51,14 +40,21 @@ function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedErr
 export function formatError(production: boolean, logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = typeof formatted.extensions?.['code'] === 'string' ? formatted.extensions['code'] : undefined;
-    if (code !== undefined && PUBLIC_CODES.has(code)) return production ? withoutInternals(formatted) : formatted;
+    if (code !== undefined && CLIENT_SAFE_CODES.has(code)) return production ? withoutInternals(formatted) : formatted;
+    // A failure of the layers below that reached Apollo unwrapped still gets its public code.
+    const failure = describeFailure(unwrapResolverError(error));
+    if (failure) {
+      const { code: publicCode, message, argument, upstream } = failure;
+      const mapped = { ...formatted, message, extensions: { code: publicCode, ...(argument ? { argument } : {}), ...(upstream ? { upstream } : {}) } };
+      return production ? withoutInternals(mapped) : mapped;
+    }
     logger.error({ err: error, path: formatted.path }, 'unexpected error in a GraphQL request');
     if (!production) return formatted;
     return {
       message: 'Unexpected error.',
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
+      extensions: { code: 'INTERNAL_SERVER_ERROR' },
     };
   };
 }

@@ -51,13 +51,13 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
       } catch (error) {
         if (!(error instanceof AuthError)) throw error;
         options.logger.info({ reason: error.message }, 'client refused: not authenticated');
-        sendError(res, 401, error.code, error.message, error.wwwAuthenticate ? { 'www-authenticate': error.wwwAuthenticate } : {});
+        sendError(res, error.code, error.message, error.wwwAuthenticate ? { 'www-authenticate': error.wwwAuthenticate } : {});
         return undefined;
       }
       const decision = options.limiter.take(client.id);
       if (!decision.allowed) {
         options.logger.info({ client: client.id }, 'client refused: rate limited');
-        sendError(res, 429, 'RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`, {
+        sendError(res, 'RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`, {
           'retry-after': String(decision.retryAfterSeconds),
         });
         return undefined;

@@ -12,7 +12,8 @@ import { createContext, type GatewayContext } from '../graphql/context';
 import { createUpstream, type Upstream } from '../upstream/index';
 import { createApolloServer } from './apollo';
 import { HttpError, readJsonBody } from './body';
-import type { Config, UpstreamConfig } from '../config/config';
+import type { UpstreamConfig } from '../upstream/options';
+import type { HttpSettings } from './settings';
 import { AUTH_NONE_WARNING, createAuthenticator } from './auth/index';
 import { createClientGate } from './client-gate';
 import { createReadinessCheck } from './health';
@@ -28,7 +29,7 @@ export const GRAPHQL_PATH = '/graphql';
 export const PLAYGROUND_ASSETS_PATH = '/playground';
 
 export interface GatewayOptions {
-  config: Config;
+  config: HttpSettings;
   upstream: UpstreamConfig;
   logger: Logger;
 }
@@ -118,7 +119,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     route(req, res).catch((error: unknown) => {
       logger.error({ err: error }, 'unhandled error while serving a request');
-      if (!res.headersSent) sendError(res, 500, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+      if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
       else res.destroy();
     });
   });
@@ -150,7 +151,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         logger: logger.child({ component: 'export', client: client.id }),
       });
     }
-    sendError(res, 404, 'NOT_FOUND', `No route for ${req.method ?? 'GET'} ${url.pathname}`);
+    sendError(res, 'NOT_FOUND', `No route for ${req.method ?? 'GET'} ${url.pathname}`);
   }
 
   async function serveGraphQL(
@@ -168,7 +169,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       body = await readJsonBody(req, config.maxBodyBytes);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      return sendError(res, error.status, error.code, error.message);
+      return sendError(res, error.code, error.message);
     }
     const deadline = Date.now() + config.requestTimeoutMs;
     const signal = AbortSignal.any([clientGoneSignal(res), AbortSignal.timeout(config.requestTimeoutMs)]);

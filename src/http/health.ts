@@ -3,6 +3,7 @@
  * and a token can be had, checked with the cheapest real call and cached briefly so that probes from
  * several orchestrators cannot add load to a small appliance.
  */
+import { PROBE_ORDER } from '../sessions/rules';
 import type { Logger } from 'pino';
 import { describe } from '../upstream/token-manager';
 import type { BreakerState } from '../upstream/resilience/circuit-breaker';
@@ -30,7 +31,7 @@ export function createReadinessCheck(
     // While the circuit is open the answer is known without calling the appliance.
     if (breaker.state === 'open') return { ready: false, upstream: 'unavailable', circuit: 'open', reason: 'circuit open' };
     try {
-      await client.listSessions({ offset: 0, limit: 1, sort: ['usnDesc'] }, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) });
+      await client.listSessions({ offset: 0, limit: 1, sort: PROBE_ORDER }, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) });
       return { ready: true, upstream: 'ok', circuit: breaker.state };
     } catch (error) {
       const reason = describe(error);

@@ -4,8 +4,16 @@
  * the remaining slices in parallel. If the appliance returns fewer rows than asked while more exist
  * (its Limit maximum is undocumented), the slices shrink to what it returns: nothing is truncated.
  */
-import type { PageModel } from '../graphql/models';
 import type { Page } from './normalise';
+
+/** One page of a list as both public surfaces return it. */
+export interface PageModel<T> {
+  totalCount: number;
+  offset: number;
+  limit: number;
+  hasNextPage: boolean;
+  items: T[];
+}
 
 export interface UpstreamSlice<T> {
   totalCount: number;

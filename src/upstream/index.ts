@@ -3,7 +3,7 @@
  * appliance from the validated configuration.
  */
 import type { Logger } from 'pino';
-import type { UpstreamConfig } from '../config/config';
+import type { UpstreamConfig } from './options';
 import { UpstreamHttp, type UpstreamCallObserver } from './http-client';
 import { ResponseCache, type CacheObserver } from './response-cache';
 import { TokenManager, type TokenManagerOptions } from './token-manager';
@@ -84,3 +84,4 @@ export type { ListSessionsParams, ListProtectedItemsParams } from './query';
 export { VeeamClient } from './veeam-client';
 export { TokenManager } from './token-manager';
 export { UpstreamHttp, type UpstreamCallObserver, type UpstreamCallInfo } from './http-client';
+export type { UpstreamConfig, UpstreamTuning } from './options';

@@ -4,17 +4,16 @@
  */
 import { request } from 'undici';
 import { loadConfig } from '../../src/config/config';
-import { run } from '../../src/run';
+import { runDemo } from '../../src/demo';
 import { captureLogs } from '../helpers/upstream';
 
 describe('demo mode and shutdown', () => {
   it('with no configuration serves the embedded simulator, then logs out on stop', async () => {
     const logs = captureLogs('info');
     const config = { ...loadConfig({ DEMO_SESSIONS: '300' }), port: 0, host: '127.0.0.1' };
-    const running = await run(config, logs.logger);
+    const running = await runDemo(config, logs.logger);
     const sim = running.simulator;
-    if (!sim) throw new Error('demo mode should start the simulator');
-    try {
+        try {
       const response = await request(`${running.gateway.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -35,10 +34,9 @@ describe('demo mode and shutdown', () => {
 
   it('finishes an in-flight request before closing', async () => {
     const config = { ...loadConfig({ DEMO_SESSIONS: '50' }), port: 0, host: '127.0.0.1' };
-    const running = await run(config, captureLogs('info').logger);
+    const running = await runDemo(config, captureLogs('info').logger);
     const sim = running.simulator;
-    if (!sim) throw new Error('demo mode should start the simulator');
-    sim.knobs.latencyMs = 300;
+        sim.knobs.latencyMs = 300;
     const inFlight = request(`${running.gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -20,9 +20,6 @@ export interface WalkOptions {
   fragments: Record<string, FragmentDefinitionNode>;
 }
 
-/** PageInput's default limit (schema/common.graphql). */
-export const DEFAULT_PAGE_LIMIT = 50;
-
 export interface Collected {
   node: FieldNode;
   responseName: string;

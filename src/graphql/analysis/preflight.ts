@@ -5,7 +5,7 @@
  * The validators are the resolvers' own (inputs.ts): one definition of what is valid.
  */
 import type { GraphQLObjectType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
-import type { GatewayLimits } from '../context';
+import type { GatewayLimits } from '../../sessions/limits';
 import {
   normalisePage,
   protectedItemsArgs,

@@ -9,7 +9,8 @@
  * shares identical ones). Whether a session is a backup session is unknown in advance: worst case.
  */
 import type { GraphQLObjectType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
-import { argumentsOf, collectFields, DEFAULT_PAGE_LIMIT, itemsSelections, type WalkOptions } from './operation-fields';
+import { DEFAULT_PAGE_LIMIT } from '../../sessions/limits';
+import { argumentsOf, collectFields, itemsSelections, type WalkOptions } from './operation-fields';
 
 export interface CostOptions extends WalkOptions {
   upstreamPageSize: number;

@@ -5,9 +5,12 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import { getVariableValues, GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
-import type { GatewayLimits } from '../context';
+import { statusOf, type PublicErrorCode } from '../../errors/catalogue';
+import type { GatewayLimits } from '../../sessions/limits';
 import { preflight } from '../analysis/preflight';
 import { operationShape } from '../analysis/query-cost';
+import { InvalidInputError } from '../../sessions/errors';
+import { publicError } from '../errors';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -18,8 +21,9 @@ export interface QueryLimits {
   gatewayLimits: GatewayLimits;
 }
 
-function refuse(code: string, message: string, extra: Record<string, number>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extra, http: { status: 400 } } });
+/** A refusal before execution: the whole response is an error, so it carries the code's HTTP status. */
+function refuse(code: PublicErrorCode, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return publicError(code, message, { ...extra, http: { status: statusOf(code) } });
 }
 
 export function useQueryLimits<TContext extends object>(limits: QueryLimits): ApolloServerPlugin<TContext> {
@@ -63,10 +67,8 @@ export function useQueryLimits<TContext extends object>(limits: QueryLimits): Ap
           try {
             preflight(schema, operation, { variables, fragments }, limits.gatewayLimits);
           } catch (error) {
-            if (error instanceof GraphQLError) {
-              throw new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status: 400 } } });
-            }
-            throw error;
+            if (!(error instanceof InvalidInputError)) throw error;
+            throw refuse('BAD_USER_INPUT', error.message, error.argument ? { argument: error.argument } : {});
           }
         },
       };

@@ -1,5 +1,5 @@
 import type { SessionDto } from '../../upstream/dto';
-import { upstreamCall } from '../errors';
+import { upstreamCall, validated } from '../errors';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import { assemblePage } from '../../sessions/pages';
@@ -8,9 +8,11 @@ export const Query: QueryResolvers = {
   async sessions(_parent, args, context) {
     context.cachePolicy.restrict(context.cacheHints.liveSeconds);
     // Validate everything before the first upstream call.
-    const page = normalisePage(args.page, context.limits, 'page');
-    const filter = sessionFilter(args.filter);
-    const sort = sessionSort(args.sort);
+    const { page, filter, sort } = validated(() => ({
+      page: normalisePage(args.page, context.limits, 'page'),
+      filter: sessionFilter(args.filter),
+      sort: sessionSort(args.sort),
+    }));
     const result = await upstreamCall(
       assemblePage<SessionDto>(page, context.limits.upstreamPageSize, (offset, limit) =>
         context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
@@ -23,6 +25,6 @@ export const Query: QueryResolvers = {
 
   session(_parent, args, context) {
     context.cachePolicy.restrict(context.cacheHints.liveSeconds);
-    return context.loaders.sessionById.load(requireUuid(args.id, 'id'));
+    return context.loaders.sessionById.load(validated(() => requireUuid(args.id, 'id')));
   },
 };

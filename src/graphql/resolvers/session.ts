@@ -6,14 +6,11 @@ import {
   toSessionType,
 } from '../../sessions/enums';
 import type { ProtectedItemResolvers, SessionLogEntryResolvers, SessionResolvers } from '../generated/resolvers-types';
-import type { SessionDto } from '../../upstream/dto';
+import { isFinished, protectsNothing } from '../../sessions/rules';
+import { validated } from '../errors';
 import { protectedItemsArgs } from '../../sessions/normalise';
 import { emptyPage } from '../../sessions/pages';
 
-/** A stopped, non-running session: its protected items are final. */
-function isFinished(session: SessionDto): boolean {
-  return session.status !== 'Running' && session.executionStopTime != null;
-}
 
 export const Session: SessionResolvers = {
   name: (session) => session.name ?? null,
@@ -30,11 +27,11 @@ export const Session: SessionResolvers = {
   durationMs: (session) => session.executionDuration ?? null,
 
   protectedItems(session, args, context) {
-    const normalised = protectedItemsArgs(args, context.limits);
+    const normalised = validated(() => protectedItemsArgs(args, context.limits));
     const finished = isFinished(session);
     context.cachePolicy.restrict(finished ? context.cacheHints.finishedItemsSeconds : context.cacheHints.liveSeconds);
     // The record already says there is nothing to protect here: no upstream call.
-    if (session._embedded != null && session._embedded.backupJobInfo == null) {
+    if (protectsNothing(session)) {
       return emptyPage(normalised.page);
     }
     return context.loaders.protectedItems.load({ sessionId: session.id, sessionFinished: finished, ...normalised });
