@@ -1,0 +1,75 @@
+/**
+ * /graphql (GET and POST): the client gate, the bounded JSON body, the request's deadline and
+ * abort signal, then Apollo with a fresh per-request context.
+ */
+import { setMaxListeners } from 'node:events';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HeaderMap, type ApolloServer } from '@apollo/server';
+import { sendError } from '../../errors/respond';
+import { createContext, type GatewayContext, type GatewayServices } from '../../graphql/context';
+import { HttpError, readJsonBody } from '../body';
+import type { ClientGate } from '../client-gate';
+import type { Route } from '../route';
+
+export const GRAPHQL_PATH = '/graphql';
+
+export interface GraphQLRouteOptions {
+  apollo: ApolloServer<GatewayContext>;
+  services: GatewayServices;
+  gate: ClientGate;
+  maxBodyBytes: number;
+  requestTimeoutMs: number;
+}
+
+function toHeaderMap(req: IncomingMessage): HeaderMap {
+  const headers = new HeaderMap();
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return headers;
+}
+
+/** An AbortSignal that fires when the client goes away before its response is complete. */
+function clientGoneSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => {
+    if (!res.writableFinished) controller.abort(new Error('client disconnected'));
+  });
+  return controller.signal;
+}
+
+export function graphqlRoute(options: GraphQLRouteOptions): Route {
+  return {
+    name: 'graphql',
+    async handle({ req, res, url, requestId }) {
+      if (url.pathname !== GRAPHQL_PATH) return false;
+      const client = await options.gate.admit(req, res);
+      if (!client) return true;
+      let body: unknown;
+      try {
+        body = await readJsonBody(req, options.maxBodyBytes);
+      } catch (error) {
+        if (!(error instanceof HttpError)) throw error;
+        sendError(res, error.code, error.message);
+        return true;
+      }
+      const deadline = Date.now() + options.requestTimeoutMs;
+      const signal = AbortSignal.any([clientGoneSignal(res), AbortSignal.timeout(options.requestTimeoutMs)]);
+      // Every upstream call of the request listens on this signal: a dashboard legitimately has 50+.
+      setMaxListeners(0, signal);
+      const response = await options.apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search: url.search, body },
+        context: async () => createContext(options.services, { requestId, clientId: client.id, signal, deadline }),
+      });
+      for (const [key, value] of response.headers) res.setHeader(key, value);
+      res.statusCode = response.status ?? 200;
+      if (response.body.kind === 'complete') {
+        res.end(response.body.string);
+        return true;
+      }
+      for await (const chunk of response.body.asyncIterator) res.write(chunk);
+      res.end();
+      return true;
+    },
+  };
+}
