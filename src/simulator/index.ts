@@ -4,3 +4,5 @@
 export { startSimulator, type Simulator, type SimulatorOptions } from './server';
 export type { SimulatorKnobs, FaultRule } from './faults';
 export type { RecordedRequest } from './counters';
+export { KNOWN_API_VERSIONS, type ApiVersion } from './revisions';
+export { DEFAULT_API_VERSIONS, VBAWS_8_0_API_VERSIONS, ApiVersionWindowError } from './api-version-window';

@@ -3,14 +3,9 @@
  * case-insensitive, arrays are repeated keys), validated, and applied: filter, sort, page.
  * Sorted orders are computed once per distinct Sort and reused: the data never changes.
  */
-import {
-  PROTECTED_ITEM_SORT_COLUMNS,
-  SESSION_SORT_COLUMNS,
-  SESSION_STATUSES,
-  SESSION_TYPES,
-  type ProtectedItemDto,
-} from '../upstream/dto';
+import { PROTECTED_ITEM_SORT_COLUMNS, SESSION_SORT_COLUMNS, SESSION_STATUSES, type ProtectedItemDto } from '../upstream/dto';
 import type { Dataset, SessionRecord } from './data';
+import type { Revision } from './revisions';
 
 export class ValidationError extends Error {}
 
@@ -44,6 +39,11 @@ export function parseParams(query: string): Params {
     else params.set(key, [value]);
   }
   return params;
+}
+
+/** Only the parameters a revision knows: ASP.NET binds those and silently ignores any other. */
+function onlyKnown(params: Params, names: ReadonlySet<string>): Params {
+  return new Map([...params].filter(([name]) => names.has(name)));
 }
 
 /** A scalar parameter: ASP.NET model binding takes the first of repeated values. */
@@ -174,11 +174,13 @@ export interface SessionQuery {
   page: PageRequest;
 }
 
-export function parseSessionQuery(params: Params, data: Dataset): SessionQuery {
+/** The query as the client's revision binds it: unknown parameters ignored, Types limited to its own. */
+export function parseSessionQuery(all: Params, data: Dataset, revision: Revision): SessionQuery {
+  const params = onlyKnown(all, revision.sessionParameters);
   const page = pageOf(params);
   const sort = enumList(params, 'Sort', SESSION_SORT_COLUMNS) ?? [];
   const status = enumList(params, 'Status', SESSION_STATUSES);
-  const types = enumList(params, 'Types', SESSION_TYPES);
+  const types = enumList(params, 'Types', [...revision.sessionTypes]);
   const usnText = single(params, 'Usn');
   const int64 = (text: string): boolean => /^-?\d{1,19}$/.test(text) && BigInt(text) <= 9_223_372_036_854_775_807n && BigInt(text) >= -9_223_372_036_854_775_808n;
   if (usnText !== undefined && !int64(usnText)) throw new ValidationError('Usn must be a 64-bit integer');

@@ -1,23 +1,13 @@
 /**
- * The simulator's request plumbing: which endpoint a method and path are, the API-version window's
- * parsing, and small HTTP helpers.
+ * The simulator's request plumbing: which endpoint a method and path are, the x-api-version
+ * header's syntax, and small HTTP helpers. Which revisions are accepted is api-version-window.ts.
  */
 import type { IncomingMessage } from 'node:http';
 
-/** VBAWS 2.0 (1.0-rev0) through 10.0 (1.8-rev0): a real appliance accepts a window of about four. */
-export const DEFAULT_API_VERSIONS = [
-  '1.0-rev0', '1.1-rev0', '1.2-rev0', '1.3-rev0', '1.4-rev0', '1.5-rev0', '1.5-rev1', '1.6-rev0', '1.7-rev0', '1.8-rev0',
-];
+/** The form of an x-api-version value; a well-formed one outside the window is unsupported, not invalid. */
 export const API_VERSION = /^(\d+)\.(\d+)-rev(\d+)$/;
 const MAX_BODY_BYTES = 64 * 1024;
 export const BASE = '/api/v1';
-
-export function versionAtLeast(version: string, major: number, minor: number): boolean {
-  const match = API_VERSION.exec(version);
-  if (!match) return false;
-  const [maj, min] = [Number(match[1]), Number(match[2])];
-  return maj > major || (maj === major && min >= minor);
-}
 
 export interface Route {
   endpoint: string;
@@ -70,7 +60,6 @@ export function headerValue(value: string | string[] | undefined): string | unde
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-
 export async function readBody(req: IncomingMessage): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -80,9 +69,5 @@ export async function readBody(req: IncomingMessage): Promise<string | undefined
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks).toString('utf8');
-}
-
-export function rfc1123(ms: number): string {
-  return new Date(ms).toUTCString();
 }
 

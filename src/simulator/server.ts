@@ -7,6 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ProductVersionDto, ProtectedItemDto, SessionDto, SessionLogDto } from '../upstream/dto';
+import { ApiVersionWindow, ApiVersionWindowError } from './api-version-window';
 import { Counters, record, type RecordedRequest } from './counters';
 import { Dataset } from './data';
 import { applyKnobPatch, DEFAULT_KNOBS, FaultInjector, type SimulatorKnobs } from './faults';
@@ -15,7 +16,9 @@ import { Responder } from './responses';
 import { handleToken } from './token-endpoint';
 import { InvalidUriError, parseParams, parseSessionQuery, queryItems, SessionOrders, slice, ValidationError } from './queries';
 import { TokenStore } from './tokens';
-import { API_VERSION, BASE, bearerToken, DEFAULT_API_VERSIONS, headerValue, readBody, route, versionAtLeast, type Route } from './routes';
+import { pageFields, presentSession, visibleTo } from './revision-view';
+import { revisionOf, type Revision } from './revisions';
+import { API_VERSION, BASE, bearerToken, headerValue, readBody, route, type Route } from './routes';
 
 export interface SimulatorOptions {
   port?: number;
@@ -29,7 +32,8 @@ export interface SimulatorOptions {
   mfaUsers?: Record<string, string>;
   accessTokenTtlSeconds?: number;
   refreshTokenTtlSeconds?: number;
-  acceptedApiVersions?: string[];
+  /** The x-api-version window; default every known revision (see DEFAULT_API_VERSIONS). Unknown revisions throw. */
+  acceptedApiVersions?: readonly string[];
   tls?: { key: string | Buffer; cert: string | Buffer };
   knobs?: Partial<SimulatorKnobs>;
 }
@@ -42,8 +46,15 @@ export interface Simulator {
   readonly counters: { get(endpoint: string): number; total(): number; snapshot(): Record<string, number>; reset(): void };
   readonly requests: RecordedRequest[];
   resetRequests(): void;
+  /** The x-api-version window in force, oldest first. */
+  readonly apiVersions: readonly string[];
+  /** Changes the window from the next request on (an appliance upgrade); throws on an unknown revision. */
+  setApiVersions(versions: readonly string[]): void;
   readonly data: {
+    /** Every session as the newest revision emits it. */
     sessions: readonly SessionDto[];
+    /** The sessions a client at that revision sees (its types only, its fields only). */
+    sessionsAt(version: string): readonly SessionDto[];
     protectedItems(sessionId: string): readonly ProtectedItemDto[] | undefined;
     log(sessionId: string): SessionLogDto | undefined;
   };
@@ -63,7 +74,7 @@ function splitUrl(url: string | undefined): { path: string; query: string } {
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   const username = options.username ?? 'demo';
   const password = options.password ?? 'demo-password';
-  const accepted = new Set(options.acceptedApiVersions ?? DEFAULT_API_VERSIONS);
+  const apiVersions = new ApiVersionWindow(options.acceptedApiVersions);
   const knobs: SimulatorKnobs = { ...DEFAULT_KNOBS, faultRules: [], ...options.knobs };
   const faults = new FaultInjector(knobs);
   const tokens = new TokenStore(options.accessTokenTtlSeconds ?? 3600, options.refreshTokenTtlSeconds ?? 7200);
@@ -110,31 +121,41 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (error !== undefined) return sendProblem(res, undefined, 'unexpectedContent', error);
       return send(res, undefined, 200, knobs);
     }
+    if (path === '/_simulator/api-versions' && req.method === 'GET') return send(res, undefined, 200, { versions: apiVersions.list() });
+    if (path === '/_simulator/api-versions' && req.method === 'PUT') {
+      let body: unknown;
+      try {
+        body = JSON.parse((await readBody(req)) ?? '');
+      } catch {
+        body = undefined;
+      }
+      const versions = typeof body === 'object' && body !== null && 'versions' in body ? body.versions : undefined;
+      if (!Array.isArray(versions)) return sendProblem(res, undefined, 'unexpectedContent', 'Body must be {"versions": ["1.6-rev0", …]}.');
+      try {
+        apiVersions.set(versions);
+      } catch (error) {
+        if (error instanceof ApiVersionWindowError) return sendProblem(res, undefined, 'unexpectedContent', error.message);
+        throw error;
+      }
+      return send(res, undefined, 200, { versions: apiVersions.list() });
+    }
     return sendProblem(res, undefined, 'resourceNotFound', 'No such admin endpoint.');
   }
 
-  /** What the requested API revision emits of a session: newer fields only from 1.5-rev0. */
-  function present(dto: SessionDto, version: string): SessionDto {
-    if (versionAtLeast(version, 1, 5)) return dto;
-    const { name: _name, extendedSessionType: _extended, ...older } = dto;
-    return older;
-  }
-
-  function handleData(res: ServerResponse, entry: RecordedRequest, routed: Route, query: string, version: string): void {
+  function handleData(res: ServerResponse, entry: RecordedRequest, routed: Route, query: string, revision: Revision): void {
     const { data, orders } = state;
     if (!data || !orders) throw new Error('simulator data not ready');
     const params = parseParams(query);
-    const paging = versionAtLeast(version, 1, 8);
     const links = (path: string) => [{ method: 'GET' as const, rel: 'self', href: `${origin}${path}${query ? `?${query}` : ''}` }];
     switch (routed.endpoint) {
       case 'GET /sessions': {
-        const q = parseSessionQuery(params, data);
-        const matching = orders.get(q.sort).filter(q.filter);
-        const results = slice(matching, q.page).map((r) => present(r.dto, version));
+        const q = parseSessionQuery(params, data, revision);
+        const matching = orders.get(q.sort).filter((r) => visibleTo(revision, r.dto) && q.filter(r));
+        const results = slice(matching, q.page).map((r) => presentSession(revision, r.dto));
         return send(res, entry, 200, {
           totalCount: matching.length,
           results,
-          ...(paging ? { offset: q.page.offset, limit: q.page.limit ?? -1 } : {}),
+          ...pageFields(revision, q.page),
           _links: links(`${BASE}/sessions`),
         });
       }
@@ -146,8 +167,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return sendProblem(res, entry, 'validationError', 'The session ID must be a UUID.');
     }
     const record = data.byId.get(id);
-    if (!record) return sendProblem(res, entry, 'resourceNotFound', `Session ${id} was not found.`);
-    if (routed.endpoint === 'GET /sessions/{id}') return send(res, entry, 200, present(record.dto, version));
+    // A session the client's revision cannot name does not exist for it, on any of its paths.
+    if (!record || !visibleTo(revision, record.dto)) return sendProblem(res, entry, 'resourceNotFound', `Session ${id} was not found.`);
+    if (routed.endpoint === 'GET /sessions/{id}') return send(res, entry, 200, presentSession(revision, record.dto));
     if (routed.endpoint === 'GET /sessions/{id}/log') return send(res, entry, 200, data.log(id));
     const items = data.protectedItems(id);
     if (!items) return sendProblem(res, entry, 'resourceNotFound', `Session ${id} is not a backup session.`);
@@ -155,7 +177,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return send(res, entry, 200, {
       totalCount: page.total,
       results: page.results,
-      ...(paging ? { offset: page.page.offset, limit: page.page.limit ?? -1 } : {}),
+      ...pageFields(revision, page.page),
       _links: links(`${BASE}/sessions/${id}/protectedItems`),
     });
   }
@@ -192,7 +214,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     // Node joins a repeated header with ", ": two versions in one request (the spec's ambiguousApiVersion).
     if (version.includes(',')) return sendProblem(res, entry, 'ambiguousApiVersion', 'Give x-api-version once.');
     if (!API_VERSION.test(version)) return sendProblem(res, entry, 'invalidApiVersion', `x-api-version ${version} is not of the form 1.0-rev0.`);
-    if (!accepted.has(version)) return sendProblem(res, entry, 'unsupportedApiVersion', `API version ${version} is not supported.`);
+    // Checked before the token endpoint too: an appliance refuses a login at a revision it does not serve.
+    const revision = apiVersions.accepts(version) ? revisionOf(version) : undefined;
+    if (!revision) return sendProblem(res, entry, 'unsupportedApiVersion', `API version ${version} is not supported.`);
 
     if (isToken) return handleToken(req, res, entry, { tokens, respond, username, password, mfaUsers: options.mfaUsers ?? {} });
     const bearer = bearerToken(req.headers.authorization);
@@ -201,7 +225,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (check === 'expired') return sendProblem(res, entry, 'expiredAccessToken', 'The access token has expired.');
     if (check === 'invalid') return sendProblem(res, entry, 'invalidAccessToken', 'The access token is invalid.');
     try {
-      handleData(res, entry, routed, query, version);
+      handleData(res, entry, routed, query, revision);
     } catch (error) {
       if (error instanceof InvalidUriError) return sendProblem(res, entry, 'validationError', error.message, { errorCode: 'InvalidURI' });
       if (error instanceof ValidationError) return sendProblem(res, entry, 'validationError', error.message);
@@ -279,8 +303,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     resetRequests: () => {
       requests.length = 0;
     },
+    get apiVersions() {
+      return apiVersions.list();
+    },
+    setApiVersions: (versions) => apiVersions.set(versions),
     data: {
       sessions: dtos,
+      sessionsAt: (version) => {
+        const revision = revisionOf(version);
+        if (!revision) throw new Error(`Unknown API version ${version}.`);
+        return dtos.filter((dto) => visibleTo(revision, dto)).map((dto) => presentSession(revision, dto));
+      },
       protectedItems: (id) => dataset.protectedItems(id.toLowerCase()),
       log: (id) => dataset.log(id.toLowerCase()),
     },

@@ -6,8 +6,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenResponseDto } from '../upstream/dto';
 import type { RecordedRequest } from './counters';
 import type { Responder } from './responses';
-import { bearerToken, readBody, rfc1123 } from './routes';
+import { bearerToken, readBody } from './routes';
 import type { TokenStore } from './tokens';
+
+/** RESTLogin's `.issued` and `.expires` are `format: date-time` in the spec: RFC 3339, in UTC. */
+function specDateTime(ms: number): string {
+  return new Date(ms).toISOString();
+}
 
 export interface TokenEndpointDeps {
   tokens: TokenStore;
@@ -60,8 +65,8 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ent
     token_type: 'bearer',
     refresh_token: pair.refreshToken,
     expires_in: pair.expiresIn,
-    '.issued': rfc1123(pair.issuedAt),
-    '.expires': rfc1123(pair.expiresAt),
+    '.issued': specDateTime(pair.issuedAt),
+    '.expires': specDateTime(pair.expiresAt),
     username,
     roleName: 'Portal Administrator',
     mfa_enabled: false,

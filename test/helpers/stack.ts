@@ -3,10 +3,10 @@
  * GraphQL client. What end-to-end tests run against.
  */
 import { request } from 'undici';
-import { DEFAULTS, loadConfig, type Config, type UpstreamConfig } from '../../src/config/config';
+import { loadConfig, type Config, type UpstreamConfig } from '../../src/config/config';
 import { startGateway, type Gateway } from '../../src/http/gateway';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator';
-import { captureLogs, upstreamConfigFor, type CapturedLogs } from './upstream';
+import { captureLogs, TEST_API_VERSION, upstreamConfigFor, type CapturedLogs } from './upstream';
 
 export interface GraphQLResponse<D = Record<string, unknown>> {
   status: number;
@@ -34,7 +34,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   // No rate limit unless a test asks for one: suites fire many queries from one (anonymous) client.
   const config: Config = { ...loadConfig({ LOG_LEVEL: 'info', RATE_LIMIT_RPS: '0', ...options.env }), port: 0, host: '127.0.0.1' };
   // The environment's tuning (cache TTLs, retries, page size …) applies to the upstream, as in run().
-  const upstream = upstreamConfigFor(sim, { ...config.tuning, apiVersion: DEFAULTS.VEEAM_API_VERSION, ...options.upstream });
+  const upstream = upstreamConfigFor(sim, { ...config.tuning, apiVersion: TEST_API_VERSION, ...options.upstream });
   const gateway = await startGateway({ config, upstream, logger: logs.logger });
   return {
     sim,

@@ -4,15 +4,20 @@
  */
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
-import { DEFAULTS, loadConfig, type UpstreamConfig } from '../../src/config/config';
+import { loadConfig, type UpstreamConfig } from '../../src/config/config';
 import { createLogger } from '../../src/telemetry/logger';
 import type { Simulator } from '../../src/simulator';
+
+/**
+ * The revision tests speak unless they test negotiation: the newest the simulator's default window and
+ * the demo share, so every session type and field of the data set is visible.
+ */
+export const TEST_API_VERSION = '1.7-rev0';
 
 export function upstreamConfigFor(sim: Simulator, overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
   return {
     ...loadConfig({}).tuning,
-    // The seeds' revision: tests assert the wire as a 1.0-rev0 client sends it.
-    apiVersion: DEFAULTS.VEEAM_API_VERSION,
+    apiVersion: TEST_API_VERSION,
     baseUrl: sim.url,
     username: sim.credentials.username,
     password: sim.credentials.password,

@@ -9,6 +9,11 @@ import { startSimulator, type Simulator } from '../../src/simulator';
 import { get, login } from '../helpers/sim-client';
 
 const ANCHOR = new Date('2026-11-01T00:00:00Z');
+/**
+ * The revision these tests speak unless they say otherwise: the one that knows every session type
+ * and parameter the data holds (an older one sees less; that is revisions.test.ts).
+ */
+const VERSION = '1.7-rev0';
 const COUNT = 800;
 let sim: Simulator;
 let token: string;
@@ -17,7 +22,7 @@ let hidden: Dataset;
 
 beforeAll(async () => {
   sim = await startSimulator({ sessionCount: COUNT, anchor: ANCHOR, seed: 7 });
-  token = (await login(sim)).access;
+  token = (await login(sim, VERSION)).access;
   hidden = new Dataset({ sessionCount: COUNT, seed: 7, anchorMs: ANCHOR.getTime(), spanDays: 120, origin: sim.origin });
 });
 
@@ -25,7 +30,7 @@ afterAll(async () => {
   await sim.close();
 });
 
-const list = (query: string, version?: string) => get<SessionsPageDto>(sim, token, `/api/v1/sessions?${query}`, version);
+const list = (query: string, version = VERSION) => get<SessionsPageDto>(sim, token, `/api/v1/sessions?${query}`, version);
 const ids = (sessions: readonly SessionDto[]) => sessions.map((s) => s.id);
 const zoneless = (text: string | undefined) => (text === undefined ? undefined : Date.parse(`${text}Z`));
 const startMs = (s: SessionDto) => zoneless(s.executionStartTime);
@@ -336,9 +341,10 @@ describe('sessions as emitted', () => {
 
 describe('GET /sessions/{id}', () => {
   it('gets one session as the list shows it, at the request\'s revision', async () => {
-    const session = sim.data.sessions[250];
+    // A policy session: a type every revision knows, with the later fields that 1.0-rev0 must not see.
+    const session = sim.data.sessions.slice(250).find((s) => s.type === 'Policy');
     if (!session) throw new Error('no session');
-    const one = await get<SessionDto>(sim, token, `/api/v1/sessions/${session.id.toUpperCase()}`);
+    const one = await get<SessionDto>(sim, token, `/api/v1/sessions/${session.id.toUpperCase()}`, '1.0-rev0');
     const { name: _name, extendedSessionType: _extended, ...older } = session;
     expect(one.body).toEqual(older);
     const newer = await get<SessionDto>(sim, (await login(sim, '1.7-rev0')).access, `/api/v1/sessions/${session.id}`, '1.7-rev0');

@@ -32,7 +32,8 @@ describe('POST /token', () => {
       mfa_enabled: false,
     });
     expect(response.body['access_token']).toEqual(expect.any(String));
-    expect(response.body['.expires']).toMatch(/^\w{3}, \d{2} \w{3} \d{4} \d{2}:\d{2}:\d{2} GMT$/);
+    // RESTLogin's times are `format: date-time` (RFC 3339), not OWIN's RFC 1123.
+    for (const key of ['.issued', '.expires']) expect(response.body[key]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
   });
 
   it('rejects bad credentials with a problem that does not echo the password', async () => {
@@ -97,6 +98,20 @@ describe('POST /token: lifetimes, rotation and revocation', () => {
       expect(custom.credentials).toEqual({ username: 'svc', password: 's3cret-pass' });
     } finally {
       await custom.close();
+    }
+  });
+
+  it('writes .issued and .expires as the spec\'s date-times (RFC 3339, UTC), expires_in apart, on login and on refresh', async () => {
+    const before = Date.now();
+    const first = await raw<Record<string, unknown>>(sim, 'POST', '/api/v1/token', password());
+    const second = await raw<Record<string, unknown>>(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: String(first.body['refresh_token']) }));
+    const after = Date.now();
+    for (const body of [first.body, second.body]) {
+      const [issued, expires] = [String(body['.issued']), String(body['.expires'])];
+      for (const time of [issued, expires]) expect(time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+      expect(Date.parse(issued)).toBeGreaterThanOrEqual(before);
+      expect(Date.parse(issued)).toBeLessThanOrEqual(after);
+      expect(Date.parse(expires) - Date.parse(issued)).toBe(Number(body['expires_in']) * 1000);
     }
   });
 

@@ -14,7 +14,7 @@ import {
   type Upstream,
 } from '../../src/upstream';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { captureLogs, upstreamConfigFor } from '../helpers/upstream';
+import { captureLogs, TEST_API_VERSION, upstreamConfigFor } from '../helpers/upstream';
 
 let sim: Simulator;
 let upstream: Upstream;
@@ -69,7 +69,7 @@ describe('list sessions', () => {
   it('carries x-api-version, Accept and a bearer token on every call, the token call included', async () => {
     await upstream.client.listSessions({ limit: 1 });
     for (const request of sim.requests) {
-      expect(request.headers['x-api-version']).toBe('1.0-rev0');
+      expect(request.headers['x-api-version']).toBe(TEST_API_VERSION);
       expect(request.headers['accept']).toBe('application/json');
     }
     expect(lastRequest('GET /sessions')?.headers['authorization']).toMatch(/^Bearer \S+$/);
