@@ -7,6 +7,7 @@
  *   sessions   the domain core: enum tables, input normalisation, paging, rules, item fan-out, reports
  *   errors     the public error catalogue (code, meaning, HTTP status) and the mapping onto it
  *   graphql | exports | telemetry   the two public surfaces over the core, and logs/metrics
+ *   live       live session updates: the one USN poller, replay window, subscription execution
  *   http       routes, client gate, auth, body, health, playground, the Apollo binding
  *   config     the environment, parsed once into each layer's options
  *   main.ts / run.ts   the production entry;  demo.ts   demo mode, the only door to the simulator
@@ -20,8 +21,9 @@ const LAYERS = [
   ['graphql', ['upstream', 'sessions', 'errors']],
   ['exports', ['upstream', 'sessions', 'errors']],
   ['telemetry', ['upstream', 'sessions', 'errors']],
-  ['http', ['upstream', 'sessions', 'errors', 'graphql', 'exports', 'telemetry']],
-  ['config', ['upstream', 'sessions', 'errors', 'graphql', 'exports', 'telemetry', 'http']],
+  ['live', ['upstream', 'sessions', 'errors', 'graphql']],
+  ['http', ['upstream', 'sessions', 'errors', 'graphql', 'exports', 'telemetry', 'live']],
+  ['config', ['upstream', 'sessions', 'errors', 'graphql', 'exports', 'telemetry', 'http', 'live']],
 ];
 
 const layerRules = LAYERS.map(([layer, below]) => ({

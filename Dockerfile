@@ -18,6 +18,8 @@ RUN npm ci --omit=dev --no-audit --no-fund
 
 # --- runtime -----------------------------------------------------------------------------------
 FROM node:20-bookworm-slim
+# Production never falls back to demo mode: without VEEAM_BASE_URL (and its credentials and
+# AUTH_MODE) the container exits 2 and logs what to set. Tracing: set OTEL_EXPORTER_OTLP_ENDPOINT.
 ENV NODE_ENV=production \
     PORT=4000
 WORKDIR /app

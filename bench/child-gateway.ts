@@ -1,24 +1,50 @@
 /**
  * The gateway in its own process, exactly as `npm start` runs it (logs included, to /dev/null),
- * answering `stats` with its CPU time and RSS so the benchmark can charge the gateway alone.
+ * answering `stats` with its CPU time, RSS and the most upstream calls it had in flight at once since
+ * the last `stats` (read from undici's diagnostics channels: the appliance budget, seen from outside).
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/telemetry/logger';
 import { run } from '../src/run';
 
+/** Upstream calls in flight: from request creation to its last byte (or its failure). */
+function watchInflight(): { take(): number } {
+  let inflight = 0;
+  let max = 0;
+  subscribe('undici:request:create', () => {
+    inflight += 1;
+    if (inflight > max) max = inflight;
+  });
+  const done = (): void => {
+    inflight -= 1;
+  };
+  subscribe('undici:request:trailers', done);
+  subscribe('undici:request:error', done);
+  return {
+    take() {
+      const seen = max;
+      max = inflight;
+      return seen;
+    },
+  };
+}
+
 async function main(): Promise<void> {
+  const inflight = watchInflight();
   const config = { ...loadConfig(process.env), port: 0, host: '127.0.0.1' };
   // The per-request log line is part of the cost of a query: produce it, then drop it.
   const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const running = await run(config, createLogger(config.logLevel, sink));
-  process.send?.({ type: 'ready', url: running.gateway.url });
+  process.send?.({ type: 'ready', url: running.gateway.url, maxConnections: config.upstream?.maxConnections, apiVersion: config.upstream?.apiVersion });
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') {
-      process.send?.({ type: 'stats', cpu: process.cpuUsage(), rss: process.memoryUsage().rss });
+      process.send?.({ type: 'stats', cpu: process.cpuUsage(), rss: process.memoryUsage().rss, maxInflight: inflight.take() });
     }
   });
   process.on('disconnect', () => {
+    // Exit normally (not by signal) so that --cpu-prof writes its profile.
     void running.stop().then(() => process.exit(0));
   });
 }

@@ -23,17 +23,18 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
-export async function drive(run: () => Promise<void>, concurrency: number, durationS: number): Promise<CellResult> {
+/** `run` is told which worker calls it (0 … concurrency-1): a worker can stand for one client. */
+export async function drive(run: (worker: number) => Promise<void>, concurrency: number, durationS: number): Promise<CellResult> {
   const end = performance.now() + durationS * 1000;
   const latencies: number[] = [];
   let errors = 0;
-  const worker = async (): Promise<void> => {
+  const worker = async (_: unknown, index: number): Promise<void> => {
     for (;;) {
       const started = performance.now();
       if (started >= end) return;
       let failed = false;
       try {
-        await run();
+        await run(index);
       } catch {
         failed = true;
       }

@@ -1,30 +1,59 @@
 /**
- * `npm run bench`: the gateway against the physical floor. Starts the simulator (default 10 ms per
- * call) and the gateway in child processes, drives each workload through both at several
- * concurrencies, reads upstream calls from the simulator's counters and CPU/RSS from the gateway
- * process, then writes bench/results/latest.{json,md,svg}.
+ * `npm run bench`: the gateway against the physical floor. Starts the simulator and gateways in child
+ * processes, drives each workload through the floor (the same upstream calls made directly, on an
+ * uncapped Agent) and through the gateway as shipped (its defaults; cold = the finished-item cache
+ * off, warm = as shipped), at upstream latencies 0 and 10 ms, then writes
+ * bench/results/latest.{json,md,svg}.
  *
- * Env: BENCH_QUICK=1 (a smoke run), BENCH_DURATION_S (10), BENCH_WARMUP_S (2), BENCH_SOAK_S (60),
- * BENCH_LATENCY_MS (10), BENCH_SESSIONS (5000), BENCH_CONNECTIONS (32).
+ * Env: BENCH_QUICK=1 (a smoke run), BENCH_DURATION_S (8), BENCH_WARMUP_S (1), BENCH_SOAK_S (60; 0 skips),
+ * BENCH_LATENCIES (0,10), BENCH_SESSIONS (5000), BENCH_COMPARE_CONNECTIONS (8: the budget compared
+ * with the shipped default), BENCH_ONLY (workload names), BENCH_MODES (floor,cold,warm,budget),
+ * BENCH_CPU_PROF=<dir> (profile the cold gateway with --cpu-prof).
  */
-import { fork, type ChildProcess } from 'node:child_process';
-import { cpus, totalmem } from 'node:os';
+import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Pool, request } from 'undici';
-import { drive, type CellResult } from './driver';
-import { writeReport, type BenchReport, type WorkloadResult } from './report';
-import { PAGE_SIZE, workloads, type Upstream, type Workload } from './workloads';
+import { Agent, Pool, request } from 'undici';
+import { DEFAULT_API_VERSIONS } from '../src/simulator';
+import { drive } from './driver';
+import { writeReport, type BenchReport, type Cell, type Mode } from './report';
+import { workloads, type Upstream, type Workload } from './workloads';
 
 const quick = process.env['BENCH_QUICK'] === '1';
 const num = (name: string, fallback: number, quickValue: number): number =>
   process.env[name] !== undefined ? Number(process.env[name]) : quick ? quickValue : fallback;
-const DURATION_S = num('BENCH_DURATION_S', 10, 2);
-const WARMUP_S = num('BENCH_WARMUP_S', 2, 0.5);
+const list = (name: string, fallback: string): string[] => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const DURATION_S = num('BENCH_DURATION_S', 8, 2);
+const WARMUP_S = num('BENCH_WARMUP_S', 1, 0.5);
 const SOAK_S = num('BENCH_SOAK_S', 60, 5);
-const LATENCY_MS = num('BENCH_LATENCY_MS', 10, 10);
 const SESSIONS = num('BENCH_SESSIONS', 5000, 2000);
-const CONNECTIONS = num('BENCH_CONNECTIONS', 32, 32);
-const CONCURRENCY: Record<Workload['name'], number[]> = { dashboard: [1, 64], report: [1, 16], detail: [1, 16] };
+const COMPARE_CONNECTIONS = num('BENCH_COMPARE_CONNECTIONS', 8, 8);
+const LATENCIES = list('BENCH_LATENCIES', '0,10').map(Number);
+const ONLY = list('BENCH_ONLY', 'dashboard,detail,report');
+const MODES = list('BENCH_MODES', 'floor,cold,warm,budget');
+const CPU_PROF = process.env['BENCH_CPU_PROF'];
+/** The concurrencies per workload and mode; c=64 is the dashboard's throughput cell. */
+const CELLS: Record<Workload['name'], Partial<Record<Mode, number[]>>> = {
+  dashboard: { floor: [1, 64], cold: [1, 64], warm: [1], budget: [1, 64] },
+  detail: { floor: [1], cold: [1], warm: [1] },
+  // Lists are live data: the finished-item cache does not apply, warm would repeat cold.
+  report: { floor: [1], cold: [1] },
+};
+
+/**
+ * c=64 is 8 clients with 8 dashboards each: the gateway admits MAX_CLIENT_REQUESTS (8) per client by
+ * default, so one client at c=64 would measure refusals. Each client has its own API key.
+ */
+const CLIENTS = 8;
+const clientKey = (worker: number): string => `bench-key-${worker % CLIENTS}`;
+function apiKeysFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'bench-keys-')), 'api-keys');
+  const lines = Array.from({ length: CLIENTS }, (_, i) => `bench-${i} ${createHash('sha256').update(clientKey(i)).digest('hex')}`);
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  return file;
+}
 
 const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
@@ -33,26 +62,49 @@ const say = (line: string): void => {
 /** The gateway runs with the same V8 flags as `npm start` and the Docker image. */
 const GATEWAY_NODE_FLAGS = ['--max-old-space-size=192'];
 
-function child<T extends { type: string }>(script: string, env: Record<string, string>): Promise<{ proc: ChildProcess; ready: T }> {
-  const execArgv = script === 'child-gateway.js' ? GATEWAY_NODE_FLAGS : [];
+interface Ready {
+  type: string;
+  url: string;
+  origin: string;
+  /** The gateway's VEEAM_MAX_CONNECTIONS and VEEAM_API_VERSION (gateways only). */
+  maxConnections?: number;
+  apiVersion?: string;
+  credentials: { username: string; password: string };
+}
+
+function child(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ proc: ChildProcess; ready: Ready }> {
   const proc = fork(join(__dirname, script), [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
-    proc.once('message', (message: T) => resolve({ proc, ready: message }));
+    proc.once('message', (message: Ready) => resolve({ proc, ready: message }));
   });
 }
 
-function ask<T>(proc: ChildProcess, type: string): Promise<T> {
+function stop(proc: ChildProcess): Promise<void> {
   return new Promise((resolve) => {
-    proc.once('message', (message: T) => resolve(message));
-    proc.send({ type });
+    proc.removeAllListeners('exit');
+    proc.once('exit', () => resolve());
+    proc.disconnect();
   });
 }
 
 interface GatewayStats {
   cpu: NodeJS.CpuUsage;
   rss: number;
+  maxInflight: number;
+}
+
+function stats(proc: ChildProcess): Promise<GatewayStats> {
+  return new Promise((resolve) => {
+    const onMessage = (message: GatewayStats & { type: string }): void => {
+      if (message.type !== 'stats') return;
+      proc.off('message', onMessage);
+      resolve(message);
+    };
+    proc.on('message', onMessage);
+    proc.send({ type: 'stats' });
+  });
 }
 
 async function counters(origin: string): Promise<Record<string, number>> {
@@ -64,155 +116,219 @@ async function resetCounters(origin: string): Promise<void> {
   await (await request(`${origin}/_simulator/reset`, { method: 'POST' })).body.dump();
 }
 
+async function setLatency(origin: string, latencyMs: number): Promise<void> {
+  const response = await request(`${origin}/_simulator/knobs`, { method: 'PUT', body: JSON.stringify({ latencyMs }) });
+  await response.body.dump();
+  if (response.statusCode >= 300) throw new Error(`the simulator refused latency ${latencyMs}: ${response.statusCode}`);
+}
+
 const totalOf = (snapshot: Record<string, number>): number =>
   Object.entries(snapshot).reduce((sum, [endpoint, count]) => (endpoint.includes('/token') ? sum : sum + count), 0);
 
+const round = (n: number): number => Math.round(n * 100) / 100;
+
+interface Gateway {
+  mode: Mode;
+  apiVersion: string | undefined;
+  proc: ChildProcess;
+  maxConnections: number;
+  gql(workload: Workload, worker?: number): Promise<unknown>;
+  close(): Promise<void>;
+}
+
 async function main(): Promise<void> {
-  say(`bench: ${quick ? 'QUICK ' : ''}${SESSIONS} sessions, ${LATENCY_MS} ms per upstream call, ${DURATION_S} s per cell`);
-  const sim = await child<{ type: string; url: string; origin: string; credentials: { username: string; password: string } }>(
-    'child-simulator.js',
-    { BENCH_SESSIONS: String(SESSIONS), BENCH_LATENCY_MS: String(LATENCY_MS) },
-  );
+  say(`bench: ${quick ? 'QUICK ' : ''}${SESSIONS} sessions, latencies ${LATENCIES.join('/')} ms, ${DURATION_S} s per cell`);
+  const sim = await child('child-simulator.js', { BENCH_SESSIONS: String(SESSIONS), BENCH_LATENCY_MS: '0' });
   const { url: simUrl, origin, credentials } = sim.ready;
-  const gatewayEnv = (extra: Record<string, string>) => ({
+  // The gateway as shipped: no connection, page-size or timeout tuning. No rate limit (it would
+  // measure the limiter); API keys, so that c=64 is several clients.
+  const shipped: Record<string, string> = {
     VEEAM_BASE_URL: simUrl,
     VEEAM_USERNAME: credentials.username,
     VEEAM_PASSWORD: credentials.password,
-    VEEAM_MAX_CONNECTIONS: String(CONNECTIONS),
-    VEEAM_PAGE_SIZE: String(PAGE_SIZE),
-    MAX_PAGE_LIMIT: '1000',
     LOG_LEVEL: 'info',
     NODE_ENV: 'production',
-    // The benchmark is one client: measure the gateway, not its rate limit. Auth: the cheapest mode.
-    AUTH_MODE: 'none',
+    AUTH_MODE: 'apikey',
+    API_KEYS_FILE: apiKeysFile(),
     RATE_LIMIT_RPS: '0',
-    ...extra,
-  });
-  // Both sides do the same upstream work: no stored answers (in-flight sharing stays, it is the gateway).
-  const gw = await child<{ type: string; url: string }>('child-gateway.js', gatewayEnv({ CACHE_FINISHED_TTL_MS: '0', CACHE_LIVE_TTL_MS: '0' }));
+  };
+  const startGateway = async (mode: Mode, extra: Record<string, string>, execArgv: string[] = []): Promise<Gateway> => {
+    const started = await child('child-gateway.js', { ...shipped, ...extra }, [...GATEWAY_NODE_FLAGS, ...execArgv]);
+    const pool = new Pool(started.ready.url, { connections: 64, pipelining: 1 });
+    return {
+      mode,
+      apiVersion: started.ready.apiVersion,
+      proc: started.proc,
+      maxConnections: started.ready.maxConnections ?? 0,
+      async gql(workload, worker = 0) {
+        const response = await pool.request({
+          method: 'POST',
+          path: '/graphql',
+          headers: { 'content-type': 'application/json', 'x-api-key': clientKey(worker) },
+          body: JSON.stringify({ query: workload.query, variables: workload.variables }),
+        });
+        const body = (await response.body.json()) as { data?: unknown; errors?: unknown[] };
+        if (response.statusCode !== 200 || body.errors) throw new Error(`gateway answered ${response.statusCode} ${JSON.stringify(body.errors)}`);
+        return body.data;
+      },
+      async close() {
+        await pool.close();
+        await stop(started.proc);
+      },
+    };
+  };
+  const cold = { CACHE_FINISHED_TTL_MS: '0' };
+  const gateways: Gateway[] = [];
+  if (MODES.includes('cold')) gateways.push(await startGateway('cold', cold, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []));
+  if (MODES.includes('warm')) gateways.push(await startGateway('warm', {}));
+  if (MODES.includes('budget')) gateways.push(await startGateway('budget', { ...cold, VEEAM_MAX_CONNECTIONS: String(COMPARE_CONNECTIONS) }));
 
+  // The floor: no connection cap, so no call ever waits for a socket. It speaks the gateway's API
+  // revision ('auto' negotiates the newest the appliance accepts: the simulator's newest).
+  const floorAgent = new Agent({ keepAliveTimeout: 30_000 });
+  const configured = gateways[0]?.apiVersion ?? '1.0-rev0';
+  const apiVersion = configured === 'auto' ? DEFAULT_API_VERSIONS[DEFAULT_API_VERSIONS.length - 1] ?? '1.0-rev0' : configured;
   const base = new URL(simUrl);
-  const upstreamPool = new Pool(origin, { connections: CONNECTIONS, pipelining: 1 });
   const token = await (async () => {
-    const response = await upstreamPool.request({
+    const response = await request(`${simUrl}/token`, {
       method: 'POST',
-      path: `${base.pathname}/token`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-version': '1.0-rev0' },
+      headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-version': apiVersion },
       body: new URLSearchParams({ grant_type: 'password', ...credentials }).toString(),
     });
     return ((await response.body.json()) as { access_token: string }).access_token;
   })();
   const upstream: Upstream = {
-    pool: upstreamPool,
+    dispatcher: floorAgent,
+    origin,
     basePath: base.pathname,
-    headers: { authorization: `Bearer ${token}`, 'x-api-version': '1.0-rev0', accept: 'application/json' },
-  };
-  const gatewayPool = new Pool(gw.ready.url, { connections: 64, pipelining: 1 });
-  const gql = async (workload: Workload): Promise<unknown> => {
-    const response = await gatewayPool.request({
-      method: 'POST',
-      path: '/graphql',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ query: workload.query, variables: workload.variables }),
-    });
-    const body = (await response.body.json()) as { data?: unknown; errors?: unknown[] };
-    if (response.statusCode !== 200 || body.errors) throw new Error(`gateway answered ${response.statusCode} ${JSON.stringify(body.errors)}`);
-    return body.data;
+    headers: { authorization: `Bearer ${token}`, 'x-api-version': apiVersion, accept: 'application/json' },
   };
 
   // A finished backup session with items for `detail`; the last 30 days for `report`.
-  const sessions = (await (await upstreamPool.request({ method: 'GET', path: `${base.pathname}/sessions?Offset=0&Limit=200&Sort=startTimeDesc&Types=Policy&Status=Succeeded`, headers: upstream.headers })).body.json()) as {
-    results: Array<{ id: string; executionStartTime?: string }>;
-  };
+  const sessions = (await (
+    await request(`${simUrl}/sessions?Offset=0&Limit=200&Sort=startTimeDesc&Types=Policy&Status=Succeeded`, { headers: upstream.headers })
+  ).body.json()) as { results: Array<{ id: string; executionStartTime?: string }> };
   const detailId = sessions.results[5]?.id ?? '';
   const newest = Date.parse(`${sessions.results[0]?.executionStartTime ?? new Date().toISOString().slice(0, 19)}Z`);
-  const all = workloads(detailId, new Date(newest - 30 * 86_400_000).toISOString(), new Date(newest).toISOString());
+  const all = workloads(detailId, new Date(newest - 30 * 86_400_000).toISOString(), new Date(newest).toISOString()).filter((w) => ONLY.includes(w.name));
 
-  const results: WorkloadResult[] = [];
+  // Both sides fetch the same data, with the same number of calls.
+  const callsPerQuery: BenchReport['callsPerQuery'] = [];
   for (const workload of all) {
-    const gatewayIds = workload.idsOf(await gql(workload));
     const floorIds = await workload.floor(upstream);
-    if (JSON.stringify(gatewayIds) !== JSON.stringify(floorIds)) throw new Error(`${workload.name}: the gateway and the floor disagree`);
-    await resetCounters(origin);
-    await gql(workload);
-    const gatewayCalls = totalOf(await counters(origin));
     await resetCounters(origin);
     await workload.floor(upstream);
     const floorCalls = totalOf(await counters(origin));
-
-    const cells: WorkloadResult['cells'] = [];
-    for (const concurrency of CONCURRENCY[workload.name]) {
-      const runFloor = async (): Promise<void> => void (await workload.floor(upstream));
-      const runGateway = async (): Promise<void> => void (await gql(workload));
-      await drive(runFloor, concurrency, WARMUP_S);
-      const floor = await drive(runFloor, concurrency, DURATION_S);
-      await drive(runGateway, concurrency, WARMUP_S);
-      // Measured after the warm-up: CPU, calls and latencies are of the measured queries only.
-      const before = await ask<GatewayStats>(gw.proc, 'stats');
+    const row: BenchReport['callsPerQuery'][number] = { workload: workload.name, floor: floorCalls, gateway: {} };
+    for (const gateway of gateways) {
+      const ids = workload.idsOf(await gateway.gql(workload));
+      if (JSON.stringify(ids) !== JSON.stringify(floorIds)) throw new Error(`${workload.name}: the ${gateway.mode} gateway and the floor disagree`);
       await resetCounters(origin);
-      const gateway: CellResult = await drive(runGateway, concurrency, DURATION_S);
-      const after = await ask<GatewayStats>(gw.proc, 'stats');
-      const calls = totalOf(await counters(origin));
-      const queries = gateway.requests + gateway.errors;
-      const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-      cells.push({
-        concurrency,
-        gateway,
-        floor,
-        p50Ratio: Math.round((gateway.p50 / floor.p50) * 100) / 100,
-        throughputRatio: Math.round((gateway.throughput / floor.throughput) * 100) / 100,
-        cpuMsPerQuery: Math.round((cpuMs / Math.max(1, queries)) * 100) / 100,
-        upstreamCallsPerQuery: Math.round((calls / Math.max(1, queries)) * 100) / 100,
-        rssMb: Math.round(after.rss / 1048576),
-      });
-      const c = cells[cells.length - 1];
-      if (c) {
-        say(
-          `${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} gateway p50 ${gateway.p50} ms p99 ${gateway.p99} ms ${gateway.throughput}/s | ` +
-            `floor p50 ${floor.p50} ms ${floor.throughput}/s | ratio p50 ${c.p50Ratio} thr ${c.throughputRatio} | cpu ${c.cpuMsPerQuery} ms/q | rss ${c.rssMb} MB`,
-        );
-      }
+      await gateway.gql(workload);
+      row.gateway[gateway.mode] = totalOf(await counters(origin));
     }
-    results.push({ name: workload.name, description: workload.description, gatewayCallsPerQuery: gatewayCalls, floorCallsPerQuery: floorCalls, cells });
+    callsPerQuery.push(row);
   }
 
-  // With caching on, a repeated dashboard within the TTL makes no upstream call.
-  const cached = await child<{ type: string; url: string }>('child-gateway.js', gatewayEnv({ CACHE_LIVE_TTL_MS: '60000' }));
-  const cachedPool = new Pool(cached.ready.url, { connections: 1 });
-  const dashboard = all[0];
-  const post = async (): Promise<void> => {
-    const response = await cachedPool.request({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: dashboard?.query }) });
-    await response.body.dump();
-  };
-  await post();
-  await resetCounters(origin);
-  await post();
-  const repeatedDashboardCalls = totalOf(await counters(origin));
-  await cachedPool.close();
-  cached.proc.disconnect();
+  const cells: Cell[] = [];
+  for (const latencyMs of LATENCIES) {
+    await setLatency(origin, latencyMs);
+    for (const workload of all) {
+      const plan = CELLS[workload.name];
+      for (const concurrency of plan.floor ?? []) {
+        if (!MODES.includes('floor')) break;
+        const runFloor = async (): Promise<void> => void (await workload.floor(upstream));
+        await drive(runFloor, concurrency, WARMUP_S);
+        const result = await drive(runFloor, concurrency, DURATION_S);
+        cells.push({ workload: workload.name, mode: 'floor', latencyMs, concurrency, result });
+        say(`${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} floor   p50 ${result.p50} ms p99 ${result.p99} ms ${result.throughput}/s`);
+      }
+      for (const gateway of gateways) {
+        for (const concurrency of plan[gateway.mode] ?? []) {
+          const runGateway = async (worker: number): Promise<void> => void (await gateway.gql(workload, worker));
+          await drive(runGateway, concurrency, WARMUP_S);
+          // Measured after the warm-up: CPU, calls and latencies are of the measured queries only.
+          const before = await stats(gateway.proc);
+          await resetCounters(origin);
+          const result = await drive(runGateway, concurrency, DURATION_S);
+          const after = await stats(gateway.proc);
+          const calls = totalOf(await counters(origin));
+          const queries = Math.max(1, result.requests + result.errors);
+          const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+          const cell: Cell = {
+            workload: workload.name,
+            mode: gateway.mode,
+            latencyMs,
+            concurrency,
+            result,
+            cpuMsPerQuery: round(cpuMs / queries),
+            upstreamCallsPerQuery: round(calls / queries),
+            rssMb: Math.round(after.rss / 1048576),
+            maxInflight: after.maxInflight,
+            maxConnections: gateway.maxConnections,
+          };
+          cells.push(cell);
+          say(
+            `${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} ${gateway.mode.padEnd(7)} p50 ${result.p50} ms p99 ${result.p99} ms ` +
+              `${result.throughput}/s | cpu ${cell.cpuMsPerQuery} ms/q | ${cell.upstreamCallsPerQuery} calls/q | in flight ≤ ${cell.maxInflight} of ${gateway.maxConnections} | rss ${cell.rssMb} MB`,
+          );
+        }
+      }
+    }
+  }
 
-  // The soak: dashboard at concurrency 64 for SOAK_S seconds, RSS sampled every second.
-  const rssSamples: number[] = [];
-  const sampler = setInterval(() => {
-    void ask<GatewayStats>(gw.proc, 'stats').then((s) => rssSamples.push(Math.round(s.rss / 1048576)));
-  }, 1000);
-  const soak = dashboard ? await drive(async () => void (await gql(dashboard)), 64, SOAK_S) : undefined;
-  clearInterval(sampler);
+  // With the live cache on, a repeated dashboard within the TTL makes no upstream call.
+  let repeatedDashboardCalls: number | undefined;
+  const dashboard = all.find((w) => w.name === 'dashboard');
+  if (dashboard && MODES.includes('warm')) {
+    const cached = await startGateway('warm', { CACHE_LIVE_TTL_MS: '60000' });
+    await cached.gql(dashboard);
+    await resetCounters(origin);
+    await cached.gql(dashboard);
+    repeatedDashboardCalls = totalOf(await counters(origin));
+    await cached.close();
+  }
+
+  // The soak: cold dashboards at c=64 and 10 ms for SOAK_S seconds, RSS sampled every second.
+  const soakGateway = gateways.find((g) => g.mode === 'cold');
+  let soak: BenchReport['soak'];
+  if (dashboard && soakGateway && SOAK_S > 0) {
+    await setLatency(origin, 10);
+    const rssMb: number[] = [];
+    const sampler = setInterval(() => {
+      void stats(soakGateway.proc).then((s) => rssMb.push(Math.round(s.rss / 1048576)));
+    }, 1000);
+    const result = await drive(async (worker) => void (await soakGateway.gql(dashboard, worker)), 64, SOAK_S);
+    clearInterval(sampler);
+    soak = { concurrency: 64, latencyMs: 10, seconds: SOAK_S, throughput: result.throughput, p99: result.p99, errors: result.errors, rssMb };
+  }
+
+  for (const gateway of gateways) await gateway.close();
+  await floorAgent.close();
+  await stop(sim.proc);
 
   const report: BenchReport = {
     date: new Date().toISOString(),
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 1073741824), node: process.version },
-    settings: { quick, sessions: SESSIONS, latencyMs: LATENCY_MS, durationS: DURATION_S, warmupS: WARMUP_S, soakS: SOAK_S, connections: CONNECTIONS, pageSize: PAGE_SIZE },
-    workloads: results,
+    settings: { quick, sessions: SESSIONS, durationS: DURATION_S, warmupS: WARMUP_S, soakS: SOAK_S, compareConnections: COMPARE_CONNECTIONS },
+    shippedConnections: gateways.find((g) => g.mode === 'cold' || g.mode === 'warm')?.maxConnections,
+    callsPerQuery,
+    cells,
     repeatedDashboardCallsWithCache: repeatedDashboardCalls,
-    soak: { concurrency: 64, seconds: SOAK_S, throughput: soak?.throughput ?? 0, p99: soak?.p99 ?? 0, errors: soak?.errors ?? 0, rssMb: rssSamples },
+    soak,
+    hostile: hostile(),
   };
   const files = await writeReport(report, join(__dirname, '..', '..', 'bench', 'results'));
   say(`\nwrote ${files.join(', ')}`);
-  await gatewayPool.close();
-  await upstreamPool.close();
-  gw.proc.disconnect();
-  sim.proc.disconnect();
+}
+
+/** bench/hostile.ts (the hostile-load benchmark) when it exists: run it, keep what it printed. */
+function hostile(): string | undefined {
+  const script = join(__dirname, 'hostile.js');
+  if (!existsSync(script) || process.env['BENCH_HOSTILE'] === '0') return undefined;
+  say('running bench/hostile …');
+  const result = spawnSync(process.execPath, [script], { env: process.env, encoding: 'utf8', timeout: 15 * 60_000 });
+  return `${result.stdout}${result.status === 0 ? '' : `\n(exit ${result.status}) ${result.stderr}`}`.trim();
 }
 
 main().catch((error: unknown) => {

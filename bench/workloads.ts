@@ -1,11 +1,15 @@
 /**
  * The three workloads, each as a GraphQL query for the gateway and as "the floor": a plain script
- * that makes exactly the upstream calls the same data needs, with undici directly.
+ * that makes exactly the upstream calls the same data needs, with undici `request` directly, every
+ * independent call at once, on an Agent with no connection cap (the physical floor).
  */
-import { Pool } from 'undici';
+import { request, type Dispatcher } from 'undici';
 
 export interface Upstream {
-  pool: Pool;
+  /** An Agent without a connection cap: nothing waits for a socket. */
+  dispatcher: Dispatcher;
+  /** e.g. `http://127.0.0.1:4010` */
+  origin: string;
   basePath: string;
   headers: Record<string, string>;
 }
@@ -31,7 +35,7 @@ interface Session {
 }
 
 async function getJson<T>(upstream: Upstream, path: string): Promise<T> {
-  const response = await upstream.pool.request({ method: 'GET', path: `${upstream.basePath}${path}`, headers: upstream.headers });
+  const response = await request(`${upstream.origin}${upstream.basePath}${path}`, { dispatcher: upstream.dispatcher, headers: upstream.headers });
   if (response.statusCode !== 200) {
     await response.body.dump();
     throw new Error(`floor call ${path} answered ${response.statusCode}`);

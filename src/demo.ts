@@ -20,8 +20,9 @@ function demoUpstream(simulator: Simulator, tuning: UpstreamTuning): UpstreamCon
 }
 
 export async function runDemo(config: Config, logger: Logger): Promise<DemoRunning> {
-  const simulator = await startSimulator({ sessionCount: config.demo?.sessionCount });
-  logger.warn({ simulator: simulator.url }, 'DEMO MODE: no VEEAM_BASE_URL set, serving the embedded Veeam simulator');
+  // Sessions progress on their own, about as often as the live poller looks (the LiveSessions tab).
+  const simulator = await startSimulator({ sessionCount: config.demo?.sessionCount, activity: { intervalMs: config.live.pollMs } });
+  logger.warn({ simulator: simulator.url }, 'DEMO MODE: serving the embedded Veeam simulator (simulated data, no client authentication)');
   try {
     const running = await run(config, logger, demoUpstream(simulator, config.tuning));
     return {

@@ -4,6 +4,7 @@
  * loads the simulator: demo mode goes through demo.ts.
  */
 import type { Logger } from 'pino';
+import { gatewayVersion } from './config/build-info';
 import type { Config } from './config/config';
 import { startGateway, type Gateway } from './http/gateway';
 import type { UpstreamConfig } from './upstream/options';
@@ -16,6 +17,11 @@ export interface Running {
 
 export async function run(config: Config, logger: Logger, upstream: UpstreamConfig | undefined = config.upstream): Promise<Running> {
   if (!upstream) throw new Error('no upstream configured (VEEAM_BASE_URL); demo mode starts through demo.ts');
-  const gateway = await startGateway({ config, upstream, logger });
+  const gateway = await startGateway({
+    config,
+    upstream,
+    logger,
+    telemetry: { metrics: { ...config.metrics, version: gatewayVersion() }, tracing: config.tracing !== undefined },
+  });
   return { gateway, stop: () => gateway.close() };
 }

@@ -5,28 +5,47 @@
  */
 import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { loadApiKeys } from '../http/auth/api-keys';
 import { readAuthSettings } from '../http/auth/settings';
 import type { HttpSettings } from '../http/settings';
+import { LIVE_DEFAULTS, type LiveSettings } from '../live/settings';
 import type { LogLevel } from '../telemetry/logger';
 import type { UpstreamConfig, UpstreamTuning } from '../upstream/options';
 import { DEFAULTS, envSchema } from './env-schema';
+import { unknownVariableProblems } from './unknown-variables';
 
 export { DEFAULTS } from './env-schema';
 
 export type { LogLevel, UpstreamConfig, UpstreamTuning };
+
+/** Tracing: the OpenTelemetry SDK is loaded only when an OTLP endpoint is configured. */
+export interface TracingConfig {
+  serviceName: string;
+}
+
+/** The known label values of the metrics (anything else is counted as `other`). */
+export interface MetricsConfig {
+  operationNames: string[];
+  clientNames: string[];
+}
 
 /** The whole validated configuration: each layer's slice, plus what only the entry points use. */
 export interface Config extends HttpSettings {
   logLevel: LogLevel;
   /** JSON lines for log shippers; pretty lines for people (the demo's default). */
   logFormat: 'json' | 'pretty';
-  /** No VEEAM_BASE_URL: the gateway runs the embedded simulator and talks to it. */
+  /** The embedded simulator instead of an appliance: only when asked for (see demoProblems). */
   demo: { sessionCount: number } | undefined;
   /** The appliance; absent in demo mode (demo.ts points `tuning` at the simulator). */
   upstream: UpstreamConfig | undefined;
   tuning: UpstreamTuning;
   /** Grace period for in-flight requests on SIGTERM. */
   shutdownGraceMs: number;
+  /** Undefined: tracing off, and no SDK code loaded. */
+  tracing: TracingConfig | undefined;
+  metrics: MetricsConfig;
+  /** Live session updates (subscriptions): LIVE_*. */
+  live: LiveSettings;
 }
 
 export class ConfigError extends Error {
@@ -36,46 +55,65 @@ export class ConfigError extends Error {
   }
 }
 
-
 type Env = Record<string, string | undefined>;
 
-/** Reads and validates the environment. Throws ConfigError listing every problem. */
+/** What to set to talk to an appliance, for the messages that refuse demo mode. */
+const APPLIANCE_SETTINGS =
+  'set VEEAM_BASE_URL (e.g. https://backup.example.com:11005), VEEAM_USERNAME, VEEAM_PASSWORD or VEEAM_PASSWORD_FILE, and AUTH_MODE';
+
+/**
+ * Reads and validates the environment. Throws ConfigError listing every problem: each variable's
+ * value, typos in names, missing or conflicting settings and unreadable files, all in one go.
+ */
 export function loadConfig(env: Env = process.env): Config {
   // Empty variables mean "unset": docker/compose files often declare FOO= to document a knob.
-  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = envSchema.safeParse(present);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
-  }
-  const e = parsed.data;
-  const problems: string[] = [];
+  const present = Object.fromEntries(
+    Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined && entry[1] !== ''),
+  );
+  const problems = unknownVariableProblems(Object.keys(present));
+  const e = parseEachVariable(present, problems);
+  const applianceGiven = present['VEEAM_BASE_URL'] !== undefined;
+  const production = e.NODE_ENV === 'production';
+  problems.push(...demoProblems(e.DEMO, applianceGiven, production));
+  const demo = !applianceGiven && (e.DEMO === true || (e.DEMO === undefined && !production));
+
   const tuning = readTuning(e);
-  if (e.VEEAM_BASE_URL === undefined && e.VEEAM_API_VERSION === undefined) tuning.apiVersion = DEFAULTS.DEMO_API_VERSION;
-  const upstream = e.VEEAM_BASE_URL === undefined ? undefined : readUpstream(e, e.VEEAM_BASE_URL, tuning, problems);
-  if (e.VEEAM_BASE_URL === undefined) {
+  // Until a demo talks to a negotiating upstream, it pins the simulator's recent revision.
+  if (demo && e.VEEAM_API_VERSION === undefined) tuning.apiVersion = DEFAULTS.DEMO_API_VERSION;
+  const upstream = applianceGiven ? readUpstream(e, tuning, problems) : undefined;
+  if (!applianceGiven) {
     for (const name of ['VEEAM_USERNAME', 'VEEAM_PASSWORD', 'VEEAM_PASSWORD_FILE', 'VEEAM_CA_FILE'] as const) {
       if (e[name] !== undefined) problems.push(`${name} is set but VEEAM_BASE_URL is not (without it the gateway runs in demo mode)`);
     }
   }
   const auth = readAuthSettings(present);
   problems.push(...auth.problems);
-  if (auth.settings === undefined && auth.problems.length === 0 && upstream !== undefined) {
+  if (e.TRUSTED_DOCUMENTS !== undefined && e.TRUSTED_DOCUMENTS !== 'off' && e.TRUSTED_DOCUMENTS_FILE === undefined) {
+    problems.push(`TRUSTED_DOCUMENTS=${e.TRUSTED_DOCUMENTS} needs TRUSTED_DOCUMENTS_FILE (a persisted-documents.json or an Apollo persisted query manifest)`);
+  }
+  if (auth.settings === undefined && auth.problems.length === 0 && applianceGiven) {
     problems.push('AUTH_MODE is required when VEEAM_BASE_URL is set: apikey, jwt, or none to run unprotected on purpose');
   }
+  if (auth.settings?.mode === 'apikey' && auth.settings.apiKeysFile !== undefined) checkApiKeysFile(auth.settings.apiKeysFile, problems);
   if (problems.length > 0) throw new ConfigError(problems);
-  const demo = upstream === undefined;
   return {
     port: e.PORT ?? DEFAULTS.PORT,
-    host: e.HOST ?? DEFAULTS.HOST,
+    host: e.HOST ?? (demo ? DEFAULTS.DEMO_HOST : DEFAULTS.HOST),
     logLevel: e.LOG_LEVEL ?? DEFAULTS.LOG_LEVEL,
-    logFormat: e.LOG_FORMAT ?? (upstream ? 'json' : 'pretty'),
+    logFormat: e.LOG_FORMAT ?? (demo ? 'pretty' : 'json'),
     demo: demo ? { sessionCount: e.DEMO_SESSIONS ?? DEFAULTS.DEMO_SESSIONS } : undefined,
     upstream,
     tuning,
     maxPageLimit: e.MAX_PAGE_LIMIT ?? DEFAULTS.MAX_PAGE_LIMIT,
     shutdownGraceMs: e.SHUTDOWN_GRACE_MS ?? DEFAULTS.SHUTDOWN_GRACE_MS,
+    live: {
+      pollMs: e.LIVE_POLL_MS ?? LIVE_DEFAULTS.pollMs,
+      replayWindow: e.LIVE_REPLAY_WINDOW ?? LIVE_DEFAULTS.replayWindow,
+      maxSubscriptionsPerClient: e.LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT ?? LIVE_DEFAULTS.maxSubscriptionsPerClient,
+      heartbeatMs: e.LIVE_HEARTBEAT_MS ?? LIVE_DEFAULTS.heartbeatMs,
+    },
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS ?? DEFAULTS.REQUEST_TIMEOUT_MS,
-    production: e.NODE_ENV === 'production',
+    production,
     auth: auth.settings ?? { mode: 'none' },
     rateLimit: { ratePerSecond: e.RATE_LIMIT_RPS ?? DEFAULTS.RATE_LIMIT_RPS, burst: e.RATE_LIMIT_BURST ?? DEFAULTS.RATE_LIMIT_BURST },
     introspection: e.INTROSPECTION ?? demo,
@@ -83,13 +121,64 @@ export function loadConfig(env: Env = process.env): Config {
     corsOrigins: e.CORS_ORIGINS ?? [],
     maxBodyBytes: e.MAX_BODY_BYTES ?? DEFAULTS.MAX_BODY_BYTES,
     exportConcurrency: e.EXPORT_CONCURRENCY ?? DEFAULTS.EXPORT_CONCURRENCY,
+    trustedDocuments: { mode: e.TRUSTED_DOCUMENTS ?? DEFAULTS.TRUSTED_DOCUMENTS, file: e.TRUSTED_DOCUMENTS_FILE },
     queryLimits: {
       maxDepth: e.MAX_QUERY_DEPTH ?? DEFAULTS.MAX_QUERY_DEPTH,
       maxAliases: e.MAX_QUERY_ALIASES ?? DEFAULTS.MAX_QUERY_ALIASES,
       maxTokens: e.MAX_QUERY_TOKENS ?? DEFAULTS.MAX_QUERY_TOKENS,
       maxCost: e.MAX_QUERY_COST ?? DEFAULTS.MAX_QUERY_COST,
+      maxRows: e.MAX_QUERY_ROWS ?? DEFAULTS.MAX_QUERY_ROWS,
     },
+    hostileLoad: {
+      maxClientRequests: e.MAX_CLIENT_REQUESTS ?? DEFAULTS.MAX_CLIENT_REQUESTS,
+      maxClientExports: e.MAX_CLIENT_EXPORTS ?? DEFAULTS.MAX_CLIENT_EXPORTS,
+      exportTimeoutMs: e.EXPORT_TIMEOUT_MS ?? DEFAULTS.EXPORT_TIMEOUT_MS,
+      maxHeapUsedPercent: e.MAX_HEAP_USED_PERCENT ?? DEFAULTS.MAX_HEAP_USED_PERCENT,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS ?? DEFAULTS.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS ?? DEFAULTS.HTTP_REQUEST_TIMEOUT_MS,
+      maxConnections: e.MAX_CONNECTIONS ?? DEFAULTS.MAX_CONNECTIONS,
+      trustProxyHops: e.TRUST_PROXY ?? DEFAULTS.TRUST_PROXY,
+    },
+    tracing: tracingEnabled(e) ? { serviceName: e.OTEL_SERVICE_NAME ?? DEFAULTS.OTEL_SERVICE_NAME } : undefined,
+    metrics: { operationNames: e.METRICS_OPERATION_NAMES ?? [], clientNames: e.METRICS_CLIENT_NAMES ?? [] },
   };
+}
+
+/**
+ * Validates each variable on its own, so that every bad value is reported, then returns the valid
+ * ones parsed (a bad value counts as unset for the checks that follow).
+ */
+function parseEachVariable(present: Record<string, string>, problems: string[]): ParsedEnv {
+  const valid: Record<string, string> = {};
+  // In the schema's order, so that messages come in the README table's order whatever the environment's.
+  for (const [name, field] of Object.entries(envSchema.shape)) {
+    const value = present[name];
+    if (value === undefined) continue;
+    const parsed = field.safeParse(value);
+    if (parsed.success) valid[name] = value;
+    else problems.push(...parsed.error.issues.map((issue) => `${name} ${issue.message}`));
+  }
+  return envSchema.parse(valid);
+}
+
+/** Demo mode serves simulated data with authentication off: only on request, never by omission in production. */
+function demoProblems(demo: boolean | undefined, applianceGiven: boolean, production: boolean): string[] {
+  if (applianceGiven && demo === true) return ['DEMO=true and VEEAM_BASE_URL are both set: unset one (DEMO=true serves simulated data)'];
+  if (applianceGiven) return [];
+  if (demo === false) return [`DEMO=false and no appliance is configured: ${APPLIANCE_SETTINGS}`];
+  if (production && demo === undefined) {
+    return [
+      `NODE_ENV=production and no appliance is configured: ${APPLIANCE_SETTINGS}. ` +
+        '(Demo mode, with simulated data and no client authentication, starts only with DEMO=true.)',
+    ];
+  }
+  return [];
+}
+
+/** The SDK's own switches: OTEL_SDK_DISABLED and OTEL_TRACES_EXPORTER=none turn tracing off. */
+function tracingEnabled(e: ParsedEnv): boolean {
+  if (e.OTEL_SDK_DISABLED === true || e.OTEL_TRACES_EXPORTER === 'none') return false;
+  return e.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || e.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined;
 }
 
 type ParsedEnv = z.infer<typeof envSchema>;
@@ -122,7 +211,7 @@ function readTuning(e: ParsedEnv): UpstreamTuning {
   };
 }
 
-function readUpstream(e: ParsedEnv, baseUrl: string, tuning: UpstreamTuning, problems: string[]): UpstreamConfig | undefined {
+function readUpstream(e: ParsedEnv, tuning: UpstreamTuning, problems: string[]): UpstreamConfig | undefined {
   if (e.VEEAM_USERNAME === undefined) problems.push('VEEAM_USERNAME is required when VEEAM_BASE_URL is set');
   if (e.VEEAM_PASSWORD !== undefined && e.VEEAM_PASSWORD_FILE !== undefined) {
     problems.push('set VEEAM_PASSWORD or VEEAM_PASSWORD_FILE, not both');
@@ -135,7 +224,8 @@ function readUpstream(e: ParsedEnv, baseUrl: string, tuning: UpstreamTuning, pro
   if (e.VEEAM_TLS_INSECURE === true && e.VEEAM_CA_FILE !== undefined) {
     problems.push('set VEEAM_CA_FILE or VEEAM_TLS_INSECURE=true, not both (a CA bundle makes insecure mode unnecessary)');
   }
-  if (problems.length > 0 || e.VEEAM_USERNAME === undefined || password === undefined) return undefined;
+  const baseUrl = e.VEEAM_BASE_URL;
+  if (problems.length > 0 || baseUrl === undefined || e.VEEAM_USERNAME === undefined || password === undefined) return undefined;
   return {
     ...tuning,
     baseUrl,
@@ -172,5 +262,16 @@ function readCaFile(path: string | undefined, problems: string[]): string | unde
   } catch (error) {
     problems.push(`VEEAM_CA_FILE cannot be read (${path}): ${(error as NodeJS.ErrnoException).code ?? 'unknown error'}`);
     return undefined;
+  }
+}
+
+/** The keys file is read at start-up by the authenticator: a file it cannot use is a configuration problem. */
+function checkApiKeysFile(path: string, problems: string[]): void {
+  try {
+    loadApiKeys(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // parseApiKeys' messages name the file and line, never a line's content.
+    problems.push(code !== undefined ? `API_KEYS_FILE cannot be read (${path}): ${code}` : `API_KEYS_FILE: ${(error as Error).message}`);
   }
 }

@@ -9,11 +9,16 @@ import type { LogLevel } from '../telemetry/logger';
 export const DEFAULTS = {
   /** Apollo's conventional port. */
   PORT: 4000,
+  /** In front of an appliance the gateway runs in a container: every interface. */
   HOST: '0.0.0.0',
-  /** The revision the seed documents name; appliances accept a rolling window, so it is configurable. */
-  VEEAM_API_VERSION: '1.0-rev0',
+  /** Demo mode has no client authentication: reachable from this machine only unless HOST says otherwise. */
+  DEMO_HOST: '127.0.0.1',
+  /** Appliances accept a rolling window of revisions that moves with upgrades: negotiate, don't pin. */
+  VEEAM_API_VERSION: 'auto',
   /** Demo mode asks the simulator for a recent revision so that names and extended types show. */
   DEMO_API_VERSION: '1.7-rev0',
+  /** OTEL_SERVICE_NAME's default: what traces are filed under. */
+  OTEL_SERVICE_NAME: 'veeam-graphql-gateway',
   /** A reachable appliance connects in milliseconds; 5 s covers a slow VPN without hanging clients. */
   VEEAM_CONNECT_TIMEOUT_MS: 5_000,
   /** Large session lists take the appliance a while to produce. */
@@ -21,8 +26,14 @@ export const DEFAULTS = {
   VEEAM_BODY_TIMEOUT_MS: 30_000,
   /** Keep sockets warm between dashboard polls. */
   VEEAM_KEEPALIVE_TIMEOUT_MS: 10_000,
-  /** The appliance is a small VM: a handful of parallel calls is what it serves well. */
-  VEEAM_MAX_CONNECTIONS: 8,
+  /**
+   * Covers a dashboard's width in one wave: a default page of 50 sessions fans out to 50 item calls
+   * (plus the list and a detail view's 3). With 8, those 50 calls went in 7 waves: a cold dashboard at
+   * 10 ms per call took ~3× the uncapped floor; with 64, ~1.3× (bench/results). Still a bound that
+   * protects a small appliance VM: identical calls in flight are shared, so 64 concurrent dashboards
+   * kept at most 42 calls in flight, and the fair per-client queue keeps one client from taking it all.
+   */
+  VEEAM_MAX_CONNECTIONS: 64,
   /** Limit's maximum is undocumented; 200 is what real clients page with. */
   VEEAM_PAGE_SIZE: 200,
   /** 1,000 sessions is several upstream pages: more belongs in an export, not a GraphQL page. */
@@ -59,6 +70,29 @@ export const DEFAULTS = {
   MAX_QUERY_COST: 500,
   /** Enough to keep the stream ahead of a 10 ms appliance without crowding out dashboards. */
   EXPORT_CONCURRENCY: 4,
+  /**
+   * Rows (list elements) one GraphQL answer may hold at worst, estimated before execution: about
+   * 4 MB of JSON at ~400 bytes a row. Bigger reads belong in an export, which streams.
+   */
+  MAX_QUERY_ROWS: 10_000,
+  /** GraphQL requests one client may have in progress: a dashboard's parallel panels (10-20 in Grafana), not a flood. */
+  MAX_CLIENT_REQUESTS: 16,
+  /** Exports one client may stream at once: one export already keeps EXPORT_CONCURRENCY calls in flight. */
+  MAX_CLIENT_EXPORTS: 2,
+  /** Ten minutes streams about a million sessions from a responsive appliance; longer is a stuck export. */
+  EXPORT_TIMEOUT_MS: 600_000,
+  /** New requests are refused (503) above this share of the V8 heap limit: dying would drop every request. */
+  MAX_HEAP_USED_PERCENT: 85,
+  /** A client has this long to send its request headers (slowloris). */
+  HTTP_HEADERS_TIMEOUT_MS: 10_000,
+  /** ...and this long to send its whole request, body included (a body dripped a byte at a time). */
+  HTTP_REQUEST_TIMEOUT_MS: 30_000,
+  /** Open client connections at once; beyond, new ones are closed at once (file descriptors, memory). */
+  MAX_CONNECTIONS: 1_000,
+  /** No proxy is trusted unless said: X-Forwarded-For is anyone's to write. */
+  TRUST_PROXY: 0,
+  /** Off: any valid query runs until a team ships a manifest of its clients' operations. */
+  TRUSTED_DOCUMENTS: 'off' as 'off' | 'allow' | 'require',
   /** A GraphQL document with variables is a few KiB; 1 MiB leaves room and stops abuse. */
   MAX_BODY_BYTES: 1024 * 1024,
   SHUTDOWN_GRACE_MS: 10_000,
@@ -80,6 +114,36 @@ const bool = z
   .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
+/** Operation and client names kept as metric labels: GraphQL names, client names as sent. */
+export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
+
+const nameList = z
+  .string()
+  .transform((value) => value.split(',').map((name) => name.trim()).filter((name) => name !== ''))
+  .refine((names) => names.every((name) => LABEL_NAME.test(name)), {
+    message: 'must be a comma-separated list of names (letters, digits, _ . -; at most 64 characters each)',
+  });
+
+const otlpUrl = z
+  .string()
+  .trim()
+  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http:// or https:// URL such as http://otel-collector:4318');
+
+/** Where the appliance's REST API lives below its address. */
+export const API_ROOT_PATH = '/api/v1';
+
+/**
+ * The appliance's address (`https://host:11005`) or its API root (`…/api/v1`, trailing slash
+ * tolerated) as the API root; undefined for any other path (a typo the appliance would answer 404 to).
+ */
+export function normaliseBaseUrl(value: string): string | undefined {
+  const url = new URL(value);
+  if (url.search !== '' || url.hash !== '' || url.username !== '' || url.password !== '') return undefined;
+  const path = url.pathname.replace(/\/+$/, '');
+  if (path !== '' && path.toLowerCase() !== API_ROOT_PATH) return undefined;
+  return `${url.origin}${API_ROOT_PATH}`;
+}
+
 export const envSchema = z.object({
   PORT: intIn(0, 65_535).optional(),
   HOST: z.string().trim().min(1).optional(),
@@ -91,13 +155,24 @@ export const envSchema = z.object({
   VEEAM_BASE_URL: z
     .string()
     .trim()
-    .url('must be a URL such as https://backup.example.com:11005/api/v1')
+    .url('must be a URL such as https://backup.example.com:11005')
     .refine((value) => !URL.canParse(value) || /^https?:$/.test(new URL(value).protocol), 'must start with https:// (or http:// for a local simulator)')
+    .transform((value, context) => {
+      const normalised = normaliseBaseUrl(value);
+      if (normalised === undefined) {
+        context.addIssue({
+          code: 'custom',
+          message: `must be the appliance's address (https://backup.example.com:11005) or its API root (…${API_ROOT_PATH}), without any other path, query or fragment`,
+        });
+        return z.NEVER;
+      }
+      return normalised;
+    })
     .optional(),
   VEEAM_USERNAME: z.string().min(1, 'must not be empty').optional(),
   VEEAM_PASSWORD: z.string().min(1, 'must not be empty').optional(),
   VEEAM_PASSWORD_FILE: z.string().min(1, 'must not be empty').optional(),
-  VEEAM_API_VERSION: z.string().trim().regex(/^\d+\.\d+-rev\d+$/, 'must look like 1.0-rev0').optional(),
+  VEEAM_API_VERSION: z.string().trim().regex(/^(auto|\d+\.\d+-rev\d+)$/, 'must be auto or a revision such as 1.7-rev0').optional(),
   VEEAM_CA_FILE: z.string().min(1, 'must not be empty').optional(),
   VEEAM_TLS_INSECURE: bool.optional(),
   VEEAM_CONNECT_TIMEOUT_MS: intIn(1, 600_000).optional(),
@@ -141,5 +216,44 @@ export const envSchema = z.object({
   MAX_QUERY_TOKENS: intIn(10, 1_000_000).optional(),
   MAX_QUERY_COST: intIn(1, 1_000_000).optional(),
   EXPORT_CONCURRENCY: intIn(1, 64).optional(),
+  MAX_QUERY_ROWS: intIn(1, 10_000_000).optional(),
+  MAX_CLIENT_REQUESTS: intIn(1, 10_000).optional(),
+  MAX_CLIENT_EXPORTS: intIn(1, 1_000).optional(),
+  EXPORT_TIMEOUT_MS: intIn(100, 86_400_000).optional(),
+  MAX_HEAP_USED_PERCENT: intIn(1, 100).optional(),
+  HTTP_HEADERS_TIMEOUT_MS: intIn(100, 600_000).optional(),
+  HTTP_REQUEST_TIMEOUT_MS: intIn(100, 3_600_000).optional(),
+  MAX_CONNECTIONS: intIn(1, 1_000_000).optional(),
+  TRUST_PROXY: intIn(0, 10).optional(),
+  JWT_MAX_TOKEN_AGE_S: intIn(1, 31 * 86_400).optional(),
+  TRUSTED_DOCUMENTS: z.enum(['off', 'allow', 'require'], { message: 'must be off, allow or require' }).optional(),
+  TRUSTED_DOCUMENTS_FILE: z.string().min(1, 'must not be empty').optional(),
   SHUTDOWN_GRACE_MS: intIn(0, 600_000).optional(),
+  // Live session updates (src/live/settings.ts has the defaults and their reasons).
+  LIVE_POLL_MS: intIn(100, 3_600_000).optional(),
+  LIVE_REPLAY_WINDOW: intIn(1, 1_000_000).optional(),
+  LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: intIn(1, 1_000_000).optional(),
+  LIVE_HEARTBEAT_MS: intIn(1_000, 600_000).optional(),
+  /** Demo mode on purpose (`npm run demo`); false refuses to fall back to it. */
+  DEMO: bool.optional(),
+  METRICS_OPERATION_NAMES: nameList.optional(),
+  METRICS_CLIENT_NAMES: nameList.optional(),
+  // The OpenTelemetry SDK reads its standard variables itself; these decide whether it is loaded.
+  OTEL_SDK_DISABLED: bool.optional(),
+  OTEL_TRACES_EXPORTER: z.string().trim().toLowerCase().optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: otlpUrl.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: otlpUrl.optional(),
+  OTEL_SERVICE_NAME: z.string().trim().min(1).optional(),
 });
+
+/** Every variable the gateway reads (what "did you mean" suggests from). */
+export const KNOWN_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+/**
+ * Prefixes of the gateway's own variables: an unknown name with one of them is a typo, not someone
+ * else's variable. OTEL_ belongs to the OpenTelemetry standard and is left to its SDK.
+ */
+export const GATEWAY_PREFIXES = [
+  'VEEAM_', 'AUTH_', 'JWT_', 'API_KEYS_', 'CACHE_', 'MAX_', 'UPSTREAM_', 'BREAKER_', 'RATE_LIMIT_', 'EXPORT_', 'LOG_', 'DEMO_',
+  'CORS_', 'METRICS_', 'LIVE_',
+] as const;

@@ -11,6 +11,10 @@ import {
   UpstreamAuthError,
   UpstreamError,
   UpstreamHttpError,
+  UpstreamNetworkError,
+  UpstreamRevisionLacksError,
+  UpstreamTimeoutError,
+  UpstreamUnsupportedRevisionError,
 } from '../upstream/errors';
 import type { PublicErrorCode } from './catalogue';
 
@@ -31,10 +35,17 @@ export interface PublicFailure {
   upstream?: UpstreamExtension;
 }
 
+/** Whether a problem body names the API version (an appliance refusing the revision it was sent). */
+const NAMES_API_VERSION = /api[-_ ]?version/i;
+
 function classifyHttp(error: UpstreamHttpError): { code: PublicErrorCode; message: string } {
   const { status } = error;
   if (status === 404) return { code: 'NOT_FOUND', message: 'Not found on the Veeam appliance' };
-  if (status === 400) return { code: 'BAD_USER_INPUT', message: 'The Veeam appliance rejected the request as invalid' };
+  if (status === 400 && [error.problemType, error.problemTitle, error.details].some((text) => text !== undefined && NAMES_API_VERSION.test(text))) {
+    return { code: 'UPSTREAM_UNSUPPORTED_REVISION', message: 'The Veeam appliance refused the API revision the gateway speaks' };
+  }
+  // The client's input was validated before the call: a 400 here is the gateway's request not fitting this appliance.
+  if (status === 400) return { code: 'UPSTREAM_REJECTED', message: "The Veeam appliance refused the gateway's request as invalid" };
   if (status === 401) return { code: 'UPSTREAM_AUTH_FAILED', message: "The Veeam appliance refused the gateway's token" };
   if (status === 403) return { code: 'UPSTREAM_FORBIDDEN', message: "The gateway's Veeam account is not allowed to read this" };
   if (status === 429) return { code: 'UPSTREAM_RATE_LIMITED', message: 'The Veeam appliance is rate-limiting the gateway' };
@@ -42,11 +53,50 @@ function classifyHttp(error: UpstreamHttpError): { code: PublicErrorCode; messag
   return { code: 'UPSTREAM_ERROR', message: `The Veeam appliance failed (${status})` };
 }
 
-function classifyUpstream(error: UpstreamError): { code: PublicErrorCode; message: string } {
+/** Low-level codes of a failed certificate check (Node's TLS and OpenSSL's names). */
+const TLS_FAILURE = /CERT|SELF_SIGNED|SIGNATURE|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|HOSTNAME|ALTNAME|ERR_TLS|ERR_SSL/;
+
+function classifyLogin(error: UpstreamAuthError): { code: PublicErrorCode; message: string } {
+  switch (error.reason) {
+    case 'BAD_CREDENTIALS':
+      return { code: 'UPSTREAM_AUTH_FAILED', message: "The Veeam appliance rejected the gateway's credentials (VEEAM_USERNAME, VEEAM_PASSWORD)" };
+    case 'MFA_REQUIRED':
+      return { code: 'UPSTREAM_MFA_REQUIRED', message: "The gateway's Veeam account requires multi-factor authentication; it needs a service account without MFA" };
+    case 'FORBIDDEN':
+      return { code: 'UPSTREAM_FORBIDDEN', message: "The gateway's Veeam account may not use the REST API" };
+    case 'NO_TOKEN_IN_RESPONSE':
+      return { code: 'UPSTREAM_BAD_RESPONSE', message: 'The Veeam appliance answered the login without a token' };
+    default: {
+      const status = error.status ?? 0;
+      if (status === 502 || status === 503 || status === 504) return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is unavailable (login failed)' };
+      return { code: 'UPSTREAM_ERROR', message: `The Veeam appliance failed the gateway's login${status ? ` (${status})` : ''}` };
+    }
+  }
+}
+
+/** The exact diagnosis of an upstream failure: a stable public code and an operator-readable message. */
+export function diagnoseUpstream(error: UpstreamError): { code: PublicErrorCode; message: string } {
   if (error instanceof UpstreamHttpError) return classifyHttp(error);
-  if (error instanceof UpstreamAuthError) return { code: 'UPSTREAM_AUTH_FAILED', message: 'The gateway could not log in to the Veeam appliance' };
+  if (error instanceof UpstreamAuthError) return classifyLogin(error);
+  if (error instanceof UpstreamRevisionLacksError) {
+    return { code: 'BAD_USER_INPUT', message: `${capitalise(error.feature)} needs Veeam API revision ${error.neededRevision}; the appliance speaks ${error.revisionInUse}` };
+  }
+  if (error instanceof UpstreamUnsupportedRevisionError) {
+    return {
+      code: 'UPSTREAM_UNSUPPORTED_REVISION',
+      message: error.pinned
+        ? `The Veeam appliance refused API revision ${error.refused.join(', ')} (VEEAM_API_VERSION); use auto or a revision it accepts`
+        : 'The Veeam appliance accepts none of the API revisions this gateway knows',
+    };
+  }
+  if (error instanceof UpstreamNetworkError && error.causeCode !== undefined && TLS_FAILURE.test(error.causeCode)) {
+    return { code: 'UPSTREAM_TLS_FAILED', message: `The Veeam appliance's certificate could not be verified (${error.causeCode}); set VEEAM_CA_FILE to its CA certificate` };
+  }
   if (error instanceof UpstreamAbortedError && error.deadlineExceeded) {
     return { code: 'REQUEST_TIMEOUT', message: "The request exceeded the gateway's deadline" };
+  }
+  if (error instanceof UpstreamTimeoutError && error.phase === 'connect') {
+    return { code: 'UPSTREAM_UNREACHABLE', message: 'The Veeam appliance is unreachable (connect timeout)' };
   }
   switch (error.code) {
     case 'UPSTREAM_CIRCUIT_OPEN':
@@ -55,8 +105,10 @@ function classifyUpstream(error: UpstreamError): { code: PublicErrorCode; messag
       return { code: 'UPSTREAM_OVERLOADED', message: 'Too many calls are waiting for the Veeam appliance; try again shortly' };
     case 'UPSTREAM_TIMEOUT':
       return { code: 'UPSTREAM_TIMEOUT', message: 'The Veeam appliance did not answer in time' };
-    case 'UPSTREAM_NETWORK_ERROR':
-      return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is unreachable' };
+    case 'UPSTREAM_NETWORK_ERROR': {
+      const cause = error instanceof UpstreamNetworkError && error.causeCode ? ` (${error.causeCode})` : '';
+      return { code: 'UPSTREAM_UNREACHABLE', message: `The Veeam appliance is unreachable${cause}; check VEEAM_BASE_URL and the network` };
+    }
     case 'UPSTREAM_ABORTED':
       return { code: 'REQUEST_ABORTED', message: 'The request was aborted' };
     case 'UPSTREAM_BAD_RESPONSE':
@@ -64,6 +116,10 @@ function classifyUpstream(error: UpstreamError): { code: PublicErrorCode; messag
     default:
       return { code: 'UPSTREAM_ERROR', message: 'The Veeam appliance call failed' };
   }
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function upstreamExtension(error: UpstreamError): UpstreamExtension {
@@ -88,6 +144,8 @@ export function describeFailure(error: unknown): PublicFailure | undefined {
   if (error instanceof InvalidInputError) {
     return { code: 'BAD_USER_INPUT', message: error.message, ...(error.argument ? { argument: error.argument } : {}) };
   }
-  if (error instanceof UpstreamError) return { ...classifyUpstream(error), upstream: upstreamExtension(error) };
+  // The request asked for more than the appliance's revision has: the client's input, refused before any call.
+  if (error instanceof UpstreamRevisionLacksError) return diagnoseUpstream(error);
+  if (error instanceof UpstreamError) return { ...diagnoseUpstream(error), upstream: upstreamExtension(error) };
   return undefined;
 }

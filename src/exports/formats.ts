@@ -1,6 +1,7 @@
 /**
  * Row formats of the exports. CSV per RFC 4180 (CRLF line ends, fields quoted when they hold a
- * comma, quote, CR or LF, quotes doubled); times in UTC ISO-8601; columns in a fixed, documented order.
+ * comma, quote, CR or LF, quotes doubled), safe to open in a spreadsheet (text that would start a
+ * formula is prefixed with `'`); times in UTC ISO-8601; columns in a fixed, documented order.
  */
 import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
 import { toUtcIso } from '../upstream/time';
@@ -46,10 +47,22 @@ export function itemRecord(s: SessionDto, item: ProtectedItemDto): Record<(typeo
   };
 }
 
+/**
+ * Text a spreadsheet would run as a formula: cells starting with `=`, `+`, `-`, `@`, tab or CR
+ * (OWASP "CSV injection"). Item names are EC2 `Name` tags, which anyone with ec2:CreateTags writes.
+ */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * One CSV field. Text that could start a formula is neutralised the OWASP way: prefixed with `'`
+ * (shown, not evaluated) and quoted. Only text is: numbers are the appliance's numeric fields
+ * (durations, USNs) written as numbers, so a negative number stays a number a spreadsheet can sum.
+ */
 export function csvField(value: Cell): string {
   if (value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  if (typeof value === 'number') return String(value);
+  if (FORMULA_START.test(value)) return `"'${value.replace(/"/g, '""')}"`;
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function csvLine(values: readonly Cell[]): string {

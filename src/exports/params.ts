@@ -3,6 +3,7 @@
  * field, validated by the same code (sessions/normalise.ts), so both doors accept exactly the same input.
  *   status=FAILED,WARNING  types=POLICY  usn=  policyId=  parentSessionId=  vmId=  from=  to=
  *   sort=START_TIME:DESC (repeatable; default USN:ASC, stable while new sessions arrive)
+ *   limit=N (at most N data rows: a preview)
  */
 import { namesOf, SESSION_SORT_FIELD, SESSION_STATUS, SESSION_TYPE, type SessionSortField, type SortDirection } from '../sessions/enums';
 import { InvalidInputError } from '../sessions/errors';
@@ -32,7 +33,9 @@ function sorts(params: URLSearchParams): SessionSortArgs[] {
   const given = list(params, 'sort');
   if (given.length === 0) return [{ field: 'USN', direction: 'ASC' }];
   return given.map((entry) => {
-    const [field = '', direction = 'ASC'] = entry.toUpperCase().split(':');
+    const parts = entry.toUpperCase().split(':');
+    if (parts.length > 2) throw new InvalidInputError(`sort ${JSON.stringify(entry)} must be FIELD or FIELD:DIRECTION`);
+    const [field = '', direction = 'ASC'] = parts;
     if (!SORT_FIELDS.includes(field as SessionSortField)) throw new InvalidInputError(`sort field ${JSON.stringify(field)} is unknown; expected one of ${SORT_FIELDS.join(', ')}`);
     if (direction !== 'ASC' && direction !== 'DESC') throw new InvalidInputError(`sort direction ${JSON.stringify(direction)} must be ASC or DESC`);
     return { field: field as SessionSortField, direction: direction as SortDirection };
@@ -41,7 +44,7 @@ function sorts(params: URLSearchParams): SessionSortArgs[] {
 
 /** The upstream list parameters for an export request, or an InvalidInputError (a 400). */
 export function exportParams(search: URLSearchParams): Omit<ListSessionsParams, 'offset' | 'limit'> {
-  const known = new Set(['status', 'types', 'usn', 'policyId', 'parentSessionId', 'vmId', 'from', 'to', 'sort']);
+  const known = new Set(['status', 'types', 'usn', 'policyId', 'parentSessionId', 'vmId', 'from', 'to', 'sort', 'limit']);
   for (const name of search.keys()) {
     if (!known.has(name)) throw new InvalidInputError(`unknown parameter ${JSON.stringify(name)}; known: ${[...known].join(', ')}`);
   }
@@ -58,4 +61,18 @@ export function exportParams(search: URLSearchParams): Omit<ListSessionsParams, 
   };
   if (usn !== null && usn !== '' && !/^-?\d{1,19}$/.test(usn)) throw new InvalidInputError('usn must be an integer', 'usn');
   return { ...sessionFilter(filter), sort: sessionSort(sorts(search)) };
+}
+
+/** Largest preview: beyond it, the client wants the whole export (and gets it without `limit`). */
+export const MAX_EXPORT_LIMIT = 1_000_000;
+
+/** The `limit` parameter: at most this many data rows (a preview), or undefined for all of them. */
+export function exportRowLimit(search: URLSearchParams): number | undefined {
+  const value = search.get('limit');
+  if (value === null || value === '') return undefined;
+  const limit = /^\d{1,7}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(limit >= 1 && limit <= MAX_EXPORT_LIMIT)) {
+    throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_EXPORT_LIMIT}, got ${JSON.stringify(value.slice(0, 32))}`, 'limit');
+  }
+  return limit;
 }

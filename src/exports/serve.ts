@@ -2,8 +2,10 @@
  * Streamed exports: `/export/sessions.csv`, `/export/sessions.ndjson` and
  * `/export/protected-items.csv`. Rows are written as upstream pages arrive (first byte after the
  * first page), with backpressure, and memory bounded by the pages in flight; a client that goes away
- * stops the paging. An upstream failure after the first row ends the body with an explicit error
- * line, never a silently short file.
+ * stops the paging. An upstream failure after the first row writes an explicit error line (a
+ * machine-readable trailer for readers of partial files) and then cuts the connection before the
+ * body is complete, so HTTP clients (curl, pandas, fetch) fail instead of loading a short file.
+ * `limit=N` stops after N rows (a preview).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -15,7 +17,7 @@ import { sessionPages } from '../sessions/session-stream';
 import type { SessionDto } from '../upstream/dto';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
 import { csvErrorLine, csvLine, ITEM_COLUMNS, itemRecord, SESSION_COLUMNS, sessionRecord } from './formats';
-import { exportParams } from './params';
+import { exportParams, exportRowLimit } from './params';
 
 export const EXPORT_PATHS = ['/export/sessions.csv', '/export/sessions.ndjson', '/export/protected-items.csv'] as const;
 export type ExportPath = (typeof EXPORT_PATHS)[number];
@@ -26,86 +28,109 @@ export interface ExportOptions {
   /** Upstream pages (and item calls) in flight ahead of the writer. */
   concurrency: number;
   logger: Logger;
+  /** Deadline of the whole export (EXPORT_TIMEOUT_MS): past it, the export ends with REQUEST_TIMEOUT. */
+  timeoutMs?: number;
+  /** The authenticated client: its upstream calls queue fairly beside other clients'. */
+  clientId?: string;
+  /** How the body goes out (the HTTP layer negotiates compression); made when the first row is ready. */
+  body: (res: ServerResponse) => ExportBody;
 }
 
-/** Writes with backpressure: waits for `drain` (or the client leaving), leaving no listener behind. */
-async function write(res: ServerResponse, chunk: string): Promise<void> {
-  if (chunk === '' || res.destroyed || res.write(chunk)) return;
-  await new Promise<void>((resolve) => {
-    const done = (): void => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
+/** A streamed body (src/http/compression.ts writes one). */
+export interface ExportBody {
+  readonly headers: Record<string, string>;
+  write(chunk: string): Promise<void>;
+  end(): Promise<void>;
+  /** Sends what was written, then closes the connection without completing the body. */
+  abort(): Promise<void>;
 }
 
-/** The items of a page's sessions, in the page's order. */
-async function itemRows(sessions: SessionDto[], options: ExportOptions, call: CallOptions): Promise<string> {
+/** The items of a page's sessions, in the page's order, at most `max` rows. */
+async function itemRows(sessions: SessionDto[], options: ExportOptions, call: CallOptions, max: number): Promise<string> {
   let text = '';
+  let left = max;
   await forEachSessionItems(sessions, { client: options.client, pageSize: options.pageSize, concurrency: options.concurrency, call }, (session, items) => {
-    for (const item of items) text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
+    for (const item of items.slice(0, Math.max(left, 0))) text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
+    left -= items.length;
   });
   return text;
 }
 
 export async function serveExport(path: ExportPath, req: IncomingMessage, res: ServerResponse, search: URLSearchParams, options: ExportOptions): Promise<void> {
   let params;
+  let limit;
   try {
     params = exportParams(search);
+    limit = exportRowLimit(search);
   } catch (error) {
     if (error instanceof InvalidInputError) return sendError(res, 'BAD_USER_INPUT', error.message);
     throw error;
   }
   const controller = new AbortController();
   res.once('close', () => controller.abort(new Error('client disconnected')));
-  const call: CallOptions = { signal: controller.signal };
+  // A separate signal, so that "the client left" and "the export ran out of time" stay apart.
+  const deadline = options.timeoutMs !== undefined ? AbortSignal.timeout(options.timeoutMs) : undefined;
+  const signal = deadline ? AbortSignal.any([controller.signal, deadline]) : controller.signal;
+  const call: CallOptions = { signal, ...(options.clientId !== undefined ? { clientId: options.clientId } : {}) };
   const ndjson = path.endsWith('.ndjson');
   const started = performance.now();
   let rows = 0;
   let pages = 0;
-  const pagesOf = sessionPages(options.client, params, { pageSize: options.pageSize, concurrency: options.concurrency, call });
+  const items = path === '/export/protected-items.csv';
+  // A session preview needs no more sessions than rows.
+  const pageSize = limit !== undefined && !items ? Math.min(options.pageSize, limit) : options.pageSize;
+  let left = limit ?? Number.POSITIVE_INFINITY;
+  const pagesOf = sessionPages(options.client, params, { pageSize, concurrency: options.concurrency, call });
   let outcome = 'complete';
+  let out: ExportBody | undefined;
   try {
     for await (const sessions of pagesOf) {
       if (pages === 0) {
+        out = options.body(res);
         res.writeHead(200, {
+          ...out.headers,
           'content-type': ndjson ? 'application/x-ndjson; charset=utf-8' : 'text/csv; charset=utf-8',
           'content-disposition': `attachment; filename="${path.slice('/export/'.length)}"`,
           'cache-control': 'no-store',
           'x-content-type-options': 'nosniff',
         });
-        if (!ndjson) await write(res, csvLine(path === '/export/protected-items.csv' ? [...ITEM_COLUMNS] : [...SESSION_COLUMNS]));
+        if (!ndjson) await out.write(csvLine(items ? [...ITEM_COLUMNS] : [...SESSION_COLUMNS]));
       }
       pages += 1;
       let chunk = '';
-      if (path === '/export/protected-items.csv') {
-        chunk = await itemRows(sessions, options, call);
+      if (items) {
+        chunk = await itemRows(sessions, options, call, left);
       } else {
-        for (const session of sessions) {
+        for (const session of sessions.slice(0, Math.min(sessions.length, left))) {
           const record = sessionRecord(session);
           chunk += ndjson ? `${JSON.stringify(record)}\n` : csvLine(SESSION_COLUMNS.map((c) => record[c]));
         }
       }
-      rows += chunk === '' ? 0 : (chunk.match(ndjson ? /\n/g : /\r\n/g)?.length ?? 0);
-      await write(res, chunk);
+      const written = chunk === '' ? 0 : (chunk.match(ndjson ? /\n/g : /\r\n/g)?.length ?? 0);
+      rows += written;
+      left -= written;
+      await out?.write(chunk);
       if (controller.signal.aborted) break; // the client left: stop asking the appliance
+      if (left <= 0) break; // the preview is complete: no further page
     }
   } catch (error) {
-    const failure = describeFailure(error) ?? { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' };
+    const timedOut = deadline?.aborted === true && !controller.signal.aborted;
+    const failure = timedOut
+      ? { code: 'REQUEST_TIMEOUT' as const, message: `The export ran past its deadline of ${options.timeoutMs} ms; narrow the filter or range` }
+      : (describeFailure(error) ?? { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' });
     const { code } = failure;
     if (code === 'INTERNAL_SERVER_ERROR') options.logger.error({ err: error }, 'unexpected error in an export');
     outcome = controller.signal.aborted ? 'client gone' : `failed: ${code}`;
     if (!res.headersSent) return sendError(res, code, failure.message);
-    if (!controller.signal.aborted) {
-      await write(res, ndjson ? `${JSON.stringify({ error: { code, message: failure.message } })}\n` : csvErrorLine(code, failure.message));
+    if (!controller.signal.aborted && out) {
+      await out.write(ndjson ? `${JSON.stringify({ error: { code, message: failure.message } })}\n` : csvErrorLine(code, failure.message));
+      await out.abort();
     }
+    return;
   } finally {
     await pagesOf.return(undefined);
     options.logger.info({ export: path, rows, pages, durationMs: Math.round(performance.now() - started), outcome }, 'export');
   }
   if (pages === 0 && !res.headersSent) return sendError(res, 'UPSTREAM_BAD_RESPONSE', 'The Veeam appliance returned no page');
-  if (!res.destroyed) res.end();
+  if (!res.destroyed) await out?.end();
 }

@@ -29,6 +29,8 @@ export interface RequestInfo {
   requestId: string;
   /** The authenticated client's name (`anonymous` without client authentication). */
   clientId: string;
+  /** Whose share of the upstream this request draws on (the client, or its address without authentication). */
+  shareKey?: string;
   /** Aborts when the client goes away or the request's deadline passes. */
   signal: AbortSignal;
   /** Epoch ms of the request's deadline. */
@@ -44,12 +46,12 @@ export interface GatewayContext extends RequestInfo {
   cachePolicy: CachePolicy;
   stats: CallStats;
   /** Pass to every upstream call made for this request. */
-  call: Required<CallOptions>;
+  call: Required<Omit<CallOptions, 'priority'>>;
 }
 
 export function createContext(services: GatewayServices, info: RequestInfo): GatewayContext {
   const stats: CallStats = { upstreamCalls: 0 };
-  const call = { signal: info.signal, stats, deadline: info.deadline };
+  const call = { signal: info.signal, stats, deadline: info.deadline, clientId: info.shareKey ?? info.clientId };
   return {
     ...info,
     client: services.client,

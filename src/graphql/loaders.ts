@@ -11,7 +11,7 @@ import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
 import type { GatewayLimits } from '../sessions/limits';
 import { toGraphQLError } from './errors';
 import type { ProtectedItemsArgs } from '../sessions/normalise';
-import type { ProtectedItemPageModel } from './models';
+import type { UpstreamItemsPage } from './models';
 import { assemblePage, emptyPage } from '../sessions/pages';
 import { PROBE_ORDER } from '../sessions/rules';
 
@@ -24,7 +24,7 @@ export interface ProtectedItemsKey extends ProtectedItemsArgs {
 export interface Loaders {
   /** null when the appliance has no such session. */
   sessionById: DataLoader<string, SessionDto | null>;
-  protectedItems: DataLoader<ProtectedItemsKey, ProtectedItemPageModel, string>;
+  protectedItems: DataLoader<ProtectedItemsKey, UpstreamItemsPage, string>;
   sessionLog: DataLoader<string, LogItemDto[]>;
   /** How many sessions match a filter: the appliance's totalCount for a one-row page. */
   sessionCount: DataLoader<CountKey, number, string>;
@@ -35,6 +35,8 @@ export type CountKey = Omit<ListSessionsParams, 'offset' | 'limit' | 'sort'>;
 /** Told of every batch a loader dispatches (metrics). */
 export interface LoaderTelemetry {
   observeBatch(loader: keyof Loaders, size: number): void;
+  /** Runs one batch (in a span of its own when tracing is on). */
+  runBatch?<T>(loader: keyof Loaders, size: number, batch: () => Promise<T>): Promise<T>;
 }
 
 const isNotFound = (error: unknown): boolean => error instanceof UpstreamHttpError && error.status === 404;
@@ -47,7 +49,8 @@ function fanOut<K, V>(
 ): DataLoader.BatchLoadFn<K, V> {
   return (keys) => {
     telemetry?.observeBatch(name, keys.length);
-    return Promise.all(keys.map((key) => load(key).catch((error: unknown) => toGraphQLError(error))));
+    const batch = () => Promise.all(keys.map((key) => load(key).catch((error: unknown) => toGraphQLError(error))));
+    return telemetry?.runBatch ? telemetry.runBatch(name, keys.length, batch) : batch();
   };
 }
 
@@ -68,7 +71,7 @@ export function createLoaders(
         throw error;
       })),
     ),
-    protectedItems: new DataLoader<ProtectedItemsKey, ProtectedItemPageModel, string>(
+    protectedItems: new DataLoader<ProtectedItemsKey, UpstreamItemsPage, string>(
       fanOut('protectedItems', telemetry, (key) =>
         assemblePage<ProtectedItemDto>(key.page, limits.upstreamPageSize, (offset, limit) =>
           client.listProtectedItems(key.sessionId, { offset, limit, searchPattern: key.search, sort: key.sort }, {

@@ -1,10 +1,21 @@
 /**
- * DateTime and Long. Hand-written rather than taken from graphql-scalars because the appliance's
- * values don't fit those: its timestamps carry no zone and have microseconds (a Date-based scalar
- * would reject or truncate them), and USNs are int64 (a Long must pass values past 2^53 exactly).
+ * DateTime and Long: their coercion. Hand-written rather than taken from graphql-scalars because the
+ * appliance's values don't fit those: its timestamps carry no zone and have microseconds (a
+ * Date-based scalar would reject or truncate them), and USNs are int64 (a Long must pass values past
+ * 2^53 exactly, so it is always a string on output). Descriptions and `@specifiedBy` live in
+ * schema/scalars.graphql, the one place clients and codegen read them from.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { toUtcIso } from '../upstream/time';
+
+/**
+ * graphql-tools copies every enumerable property of a resolver scalar over the SDL's type, an
+ * undefined description or specifiedByURL included: drop them so that the SDL's stay.
+ */
+function coercionOnly<T extends GraphQLScalarType<string, string>>(scalar: T): T {
+  for (const key of ['description', 'specifiedByURL', 'astNode', 'extensionASTNodes']) Reflect.deleteProperty(scalar, key);
+  return scalar;
+}
 
 function badInput(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
@@ -19,9 +30,8 @@ function parseDateTime(value: unknown): string {
   }
 }
 
-export const DateTimeScalar = new GraphQLScalarType<string, string>({
+export const DateTimeScalar = coercionOnly(new GraphQLScalarType<string, string>({
   name: 'DateTime',
-  description: 'ISO-8601 date-time; output always UTC with a Z suffix.',
   serialize(value) {
     if (value instanceof Date) return toUtcIso(value);
     if (typeof value !== 'string') throw new GraphQLError(`DateTime cannot represent ${typeof value}`);
@@ -32,7 +42,7 @@ export const DateTimeScalar = new GraphQLScalarType<string, string>({
     if (ast.kind !== Kind.STRING) throw badInput('DateTime must be a string literal such as "2026-01-31T12:00:00Z"');
     return parseDateTime(ast.value);
   },
-});
+}));
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -55,16 +65,13 @@ function parseLong(value: unknown): string {
   return big.toString();
 }
 
-export const LongScalar = new GraphQLScalarType<string | number, string | number>({
+export const LongScalar = coercionOnly(new GraphQLScalarType<string, string>({
   name: 'Long',
-  description: '64-bit integer: a JSON number up to 2^53 - 1, a decimal string beyond.',
+  // Always a string: a JSON number past 2^53 silently loses digits in every JavaScript client.
   serialize(value) {
-    if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
-    if (typeof value === 'number' && Number.isInteger(value)) return value;
-    if (typeof value === 'string' && /^-?\d+$/.test(value)) {
-      const asNumber = Number(value);
-      return Number.isSafeInteger(asNumber) ? asNumber : value;
-    }
+    if (typeof value === 'bigint') return value.toString();
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value).toString();
     throw new GraphQLError(`Long cannot represent ${JSON.stringify(value)}`);
   },
   parseValue: parseLong,
@@ -74,4 +81,4 @@ export const LongScalar = new GraphQLScalarType<string | number, string | number
     }
     throw badInput('Long must be an integer literal or a decimal string');
   },
-});
+}));

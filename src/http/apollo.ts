@@ -1,13 +1,22 @@
 /**
  * The Apollo Server instance: schema-first SDL + resolvers, the gateway's error masking, no CDN
- * landing page (the offline playground replaces it), HTTP drain on shutdown.
+ * landing page (the offline playground replaces it), HTTP drain on shutdown, CSRF prevention that
+ * counts the gateway's credential headers as preflighted, refusal of operation types the schema
+ * lacks, and trusted documents when configured.
  */
 import type { Server } from 'node:http';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import {
+  ApolloServer,
+  HeaderMap,
+  type ApolloServerOptions,
+  type ApolloServerPlugin,
+  type HTTPGraphQLRequest,
+  type HTTPGraphQLResponse,
+} from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../graphql/context';
 import { PUBLIC_ERROR_CODES } from '../errors/catalogue';
@@ -15,6 +24,9 @@ import { describeFailure } from '../errors/public-error';
 import { resolvers } from '../graphql/resolvers/index';
 import { loadTypeDefs } from '../graphql/schema';
 import { useCacheControl } from '../graphql/plugins/cache-control';
+import { useOperationTypes } from '../graphql/plugins/operation-types';
+import { loadTrustedDocuments, trustedDocumentRefusal, useTrustedDocuments } from '../graphql/plugins/trusted-documents';
+import type { HttpSettings } from './settings';
 
 export interface ApolloOptions {
   httpServer: Server;
@@ -24,7 +36,17 @@ export interface ApolloOptions {
   /** Tokens the parser reads before refusing a document. */
   maxTokens: number;
   plugins?: ApolloServerPlugin<GatewayContext>[];
+  /** Persisted operations (TRUSTED_DOCUMENTS): the manifest is read and checked at start-up. */
+  trustedDocuments?: HttpSettings['trustedDocuments'];
 }
+
+/**
+ * Headers whose presence proves a request was preflighted (a browser sends none of them
+ * cross-origin without CORS' consent): Apollo's two recommended ones, and the gateway's credential
+ * headers, so that authenticated GET clients (urql and graphql-request send short queries as plain
+ * GETs) pass without an extra header. Cookies are never a credential here, so CSRF has nothing to ride on.
+ */
+export const CSRF_PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight', 'x-api-key', 'authorization'];
 
 /** Codes whose message is written for clients; anything else is masked in production. */
 const CLIENT_SAFE_CODES = new Set<string>(PUBLIC_ERROR_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'));
@@ -59,14 +81,63 @@ export function formatError(production: boolean, logger: Logger) {
   };
 }
 
+type Refusal = (request: HTTPGraphQLRequest) => GraphQLError | undefined;
+
+interface TrustedDocumentsSetup {
+  plugins: ApolloServerPlugin<GatewayContext>[];
+  refusal: Refusal | undefined;
+}
+
+/** Trusted documents, or nothing when off; a missing or malformed manifest fails start-up. */
+function trustedDocumentsSetup(settings: ApolloOptions['trustedDocuments']): TrustedDocumentsSetup {
+  if (!settings || settings.mode === 'off') return { plugins: [], refusal: undefined };
+  if (settings.file === undefined) throw new Error(`TRUSTED_DOCUMENTS=${settings.mode} needs TRUSTED_DOCUMENTS_FILE`);
+  const { mode } = settings;
+  const documents = loadTrustedDocuments(settings.file);
+  return {
+    plugins: [useTrustedDocuments<GatewayContext>(mode, documents)],
+    refusal: (request) => trustedDocumentRefusal(mode, documents, request),
+  };
+}
+
+/**
+ * Apollo with the refusals that must come before its pipeline: an error thrown by a plugin before
+ * parsing becomes a 500, so a request refused for its document is answered here, unparsed.
+ */
+class GatewayApolloServer extends ApolloServer<GatewayContext> {
+  constructor(
+    config: ApolloServerOptions<GatewayContext>,
+    private readonly refusal: Refusal | undefined,
+  ) {
+    super(config);
+  }
+
+  override async executeHTTPGraphQLRequest(
+    request: Parameters<ApolloServer<GatewayContext>['executeHTTPGraphQLRequest']>[0],
+  ): Promise<HTTPGraphQLResponse> {
+    const error = this.refusal?.(request.httpGraphQLRequest);
+    if (!error) return super.executeHTTPGraphQLRequest(request);
+    const { http, ...extensions } = error.extensions as { http?: { status?: number } } & Record<string, unknown>;
+    return {
+      status: http?.status ?? 400,
+      headers: new HeaderMap([['content-type', 'application/json; charset=utf-8']]),
+      body: { kind: 'complete', string: JSON.stringify({ errors: [{ message: error.message, extensions }] }) },
+    };
+  }
+}
+
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
   const log = options.logger.child({ component: 'apollo' });
-  return new ApolloServer<GatewayContext>({
+  const trusted = trustedDocumentsSetup(options.trustedDocuments);
+  return new GatewayApolloServer({
     typeDefs: loadTypeDefs(),
     resolvers,
     introspection: options.introspection,
     parseOptions: { maxTokens: options.maxTokens },
-    csrfPrevention: true,
+    csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
+    // main.ts owns SIGTERM/SIGINT: Apollo's own handler (on outside NODE_ENV=test) raced it and held
+    // an idle shutdown for the drain's whole 10 s grace.
+    stopOnTerminationSignals: false,
     includeStacktraceInErrorResponses: !options.production,
     // Apollo pretty-prints by default: a third more bytes and CPU on every response, for no reader.
     stringifyResult: (value) => JSON.stringify(value),
@@ -83,7 +154,10 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
       // Replaced by useCacheControl: same header, no per-field hook on every resolver.
       ApolloServerPluginCacheControlDisabled(),
       useCacheControl(),
+      // First among ours: a refused document costs nothing, not even a parse.
+      ...trusted.plugins,
+      useOperationTypes<GatewayContext>(),
       ...(options.plugins ?? []),
     ],
-  });
+  }, trusted.refusal);
 }

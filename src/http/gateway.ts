@@ -8,15 +8,20 @@ import type { Logger } from 'pino';
 import type { GatewayServices } from '../graphql/context';
 import { useQueryLimits } from '../graphql/plugins/query-limits';
 import type { GatewayLimits } from '../sessions/limits';
-import { GatewayMetrics } from '../telemetry/metrics';
+import { GatewayMetrics, type MetricsOptions } from '../telemetry/metrics';
+import { traceBatch, useGraphQLSpans, withSpanEvents } from '../telemetry/spans';
 import { createUpstream, type Upstream } from '../upstream/index';
 import type { UpstreamConfig } from '../upstream/options';
-import { createApolloServer } from './apollo';
+import { Live, LIVE_DEFAULTS, type LiveSettings, type PollTrigger } from '../live/index';
+import { createApolloServer, formatError } from './apollo';
 import { AUTH_NONE_WARNING, createAuthenticator } from './auth/index';
-import { createClientGate } from './client-gate';
+import { createClientGate, type ClientGateOptions } from './client-gate';
+import { heapAdmission } from './heap-admission';
+import { InFlightLimit } from './in-flight';
 import { createReadinessCheck } from './health';
 import { Lifecycle } from './lifecycle';
-import { useRequestLog } from './plugins/request-log';
+import { DEFAULT_TABS } from './playground/tabs';
+import { operationNamesOf, RequestLog } from './plugins/request-log';
 import { RateLimiter } from './rate-limit';
 import type { Route } from './route';
 import { exportRoute } from './routes/exports';
@@ -24,15 +29,28 @@ import { GRAPHQL_PATH, graphqlRoute } from './routes/graphql';
 import { healthRoute } from './routes/health';
 import { metricsRoute } from './routes/metrics';
 import { PLAYGROUND_ASSETS_PATH, playgroundRoute } from './routes/playground';
+import { streamRoute } from './routes/stream';
 import { createHttpServer, listen } from './server';
-import type { HttpSettings } from './settings';
+import type { HostileLoadSettings, HttpSettings } from './settings';
+import { attachWebSocket } from './websocket';
 
 export { GRAPHQL_PATH, PLAYGROUND_ASSETS_PATH };
 
 export interface GatewayOptions {
-  config: HttpSettings;
+  /** `live`: the LIVE_* settings (config.ts); defaults when absent. */
+  config: HttpSettings & { live?: LiveSettings };
   upstream: UpstreamConfig;
   logger: Logger;
+  telemetry?: GatewayTelemetry;
+  /** When the live poller runs; default every LIVE_POLL_MS. Tests pass a ManualTrigger. */
+  liveTrigger?: PollTrigger;
+}
+
+export interface GatewayTelemetry {
+  /** Known label values and build info; the playground's operations are always known. */
+  metrics?: MetricsOptions;
+  /** Spans of the gateway's own (requests, GraphQL phases, batches): only when the SDK is loaded. */
+  tracing?: boolean;
 }
 
 export interface Gateway {
@@ -42,11 +60,13 @@ export interface Gateway {
   readonly upstream: Upstream;
   readonly metrics: GatewayMetrics;
   readonly lifecycle: Lifecycle;
+  /** Live session updates (subscriptions): the one poller, its window and subscribers. */
+  readonly live: Live;
   /** Stops accepting, drains in-flight requests, logs out upstream, closes the pool. */
   close(): Promise<void>;
 }
 
-function servicesFor(options: GatewayOptions, upstream: Upstream, metrics: GatewayMetrics): GatewayServices {
+function servicesFor(options: GatewayOptions, upstream: Upstream, metrics: GatewayMetrics, tracing: boolean): GatewayServices {
   const { config, upstream: appliance } = options;
   const limits: GatewayLimits = {
     maxPageLimit: config.maxPageLimit,
@@ -57,38 +77,74 @@ function servicesFor(options: GatewayOptions, upstream: Upstream, metrics: Gatew
     client: upstream.client,
     limits,
     cacheHints: { finishedItemsSeconds: appliance.cache.finishedItemsTtlMs / 1000, liveSeconds: appliance.cache.liveTtlMs / 1000 },
-    telemetry: { observeBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size) },
+    telemetry: {
+      observeBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
+      ...(tracing ? { runBatch: traceBatch } : {}),
+    },
+  };
+}
+
+/** Fair shares and survival under hostile load (issue 12): per-client caps, heap admission, proxies. */
+function hostileLoadGuards(settings: HostileLoadSettings): Pick<ClientGateOptions, 'inFlight' | 'heap' | 'trustProxyHops'> {
+  return {
+    inFlight: { graphql: new InFlightLimit(settings.maxClientRequests), export: new InFlightLimit(settings.maxClientExports) },
+    heap: heapAdmission(settings.maxHeapUsedPercent),
+    trustProxyHops: settings.trustProxyHops,
   };
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const { config, logger } = options;
   const lifecycle = new Lifecycle();
-  const metrics = new GatewayMetrics();
-  const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }), metrics.upstreamHooks());
+  const tracing = options.telemetry?.tracing ?? false;
+  const knownMetrics = options.telemetry?.metrics;
+  const metrics = new GatewayMetrics({
+    ...knownMetrics,
+    operationNames: [...(knownMetrics?.operationNames ?? []), ...operationNamesOf(DEFAULT_TABS.map((tab) => tab.query))],
+  });
+  const hooks = tracing ? withSpanEvents(metrics.upstreamHooks()) : metrics.upstreamHooks();
+  const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }), hooks);
   metrics.watchBreaker(upstream.http.breaker);
-  const services = servicesFor(options, upstream, metrics);
+  const services = servicesFor(options, upstream, metrics, tracing);
+  const requestLog = new RequestLog(logger.child({ component: 'http' }), metrics);
 
   if (config.auth.mode === 'none') logger.warn(AUTH_NONE_WARNING);
+  const authenticator = createAuthenticator(config.auth);
+  const limiter = new RateLimiter(config.rateLimit);
   const gate = createClientGate({
-    authenticator: createAuthenticator(config.auth),
-    limiter: new RateLimiter(config.rateLimit),
+    authenticator,
+    limiter,
     corsOrigins: config.corsOrigins,
     logger: logger.child({ component: 'auth' }),
+    ...hostileLoadGuards(config.hostileLoad),
   });
 
   // The server exists before Apollo so that Apollo's drain plugin can close it on stop.
   const routes: Route[] = [];
-  const server = createHttpServer(routes, logger);
+  const server = createHttpServer(routes, logger, config.hostileLoad);
+  const formatLiveError = formatError(config.production, logger.child({ component: 'live' }));
+  const live = new Live({
+    services,
+    settings: config.live ?? LIVE_DEFAULTS,
+    limits: { ...config.queryLimits, gateway: services.limits },
+    requestTimeoutMs: config.requestTimeoutMs,
+    logger: logger.child({ component: 'live' }),
+    formatError: (error) => formatLiveError(error.toJSON(), error),
+    ...(options.liveTrigger ? { trigger: options.liveTrigger } : {}),
+  });
+  const liveSockets = attachWebSocket(server, { live, authenticator, limiter, maxPayloadBytes: config.maxBodyBytes, logger: logger.child({ component: 'live' }) });
   const apollo = createApolloServer({
     httpServer: server,
     logger,
     production: config.production,
     introspection: config.introspection,
     maxTokens: config.queryLimits.maxTokens,
+    trustedDocuments: config.trustedDocuments,
     plugins: [
       useQueryLimits({ ...config.queryLimits, upstreamPageSize: options.upstream.pageSize, gatewayLimits: services.limits }),
-      useRequestLog(logger.child({ component: 'graphql' }), metrics),
+      requestLog.plugin(),
+      live.schemaPlugin(),
+      ...(tracing ? [useGraphQLSpans()] : []),
     ],
   });
   try {
@@ -97,8 +153,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       ...(config.playground ? [playgroundRoute()] : []),
       healthRoute(createReadinessCheck(upstream.client, upstream.http.breaker, logger)),
       metricsRoute(metrics),
-      graphqlRoute({ apollo, services, gate, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.requestTimeoutMs }),
-      exportRoute({ gate, client: upstream.client, pageSize: options.upstream.pageSize, concurrency: config.exportConcurrency, logger }),
+      streamRoute({ live, gate, maxBodyBytes: config.maxBodyBytes }),
+      graphqlRoute({ apollo, services, gate, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.requestTimeoutMs, requestLog }),
+      exportRoute({ gate, client: upstream.client, pageSize: options.upstream.pageSize, concurrency: config.exportConcurrency, logger, requestLog, timeoutMs: config.hostileLoad.exportTimeoutMs }),
     );
     const url = await listen(server, config.port, config.host);
     lifecycle.ready();
@@ -109,9 +166,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       upstream,
       metrics,
       lifecycle,
+      live,
       close() {
         closing ??= (async () => {
           lifecycle.drain();
+          // Streams never finish on their own: end them first, or the HTTP drain waits for them.
+          live.close();
+          await liveSockets.close();
           await apollo.stop(); // drains in-flight requests and closes the HTTP server
           await upstream.close();
           lifecycle.stopped();
@@ -121,6 +182,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
   } catch (error) {
     lifecycle.failed(error);
+    live.close();
+    await liveSockets.close().catch(() => undefined);
     await apollo.stop().catch(() => undefined);
     await upstream.close().catch(() => undefined);
     throw error;

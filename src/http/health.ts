@@ -1,12 +1,17 @@
 /**
  * Liveness and readiness. /healthz says the process serves HTTP; /readyz that the appliance answers
  * and a token can be had, checked with the cheapest real call and cached briefly so that probes from
- * several orchestrators cannot add load to a small appliance.
+ * several orchestrators cannot add load to a small appliance. When not ready, the reason is the
+ * exact diagnosis (unreachable, TLS, revision, credentials, MFA, forbidden, appliance error) as its
+ * public code and an operator's message; when ready, the API revision in use.
  */
-import { PROBE_ORDER } from '../sessions/rules';
 import type { Logger } from 'pino';
+import { diagnoseUpstream } from '../errors/public-error';
+import type { PublicErrorCode } from '../errors/catalogue';
+import { PROBE_ORDER } from '../sessions/rules';
+import { CircuitOpenError, isUpstreamError, type UpstreamError } from '../upstream/errors';
+import type { BreakerState } from '../upstream/interceptors/circuit-breaker';
 import { describe } from '../upstream/token-manager';
-import type { BreakerState } from '../upstream/resilience/circuit-breaker';
 import type { VeeamClient } from '../upstream/veeam-client';
 
 /** Probes every few seconds share one upstream check. */
@@ -18,30 +23,69 @@ export interface Readiness {
   ready: boolean;
   upstream: 'ok' | 'unavailable';
   circuit: BreakerState;
-  reason?: string;
+  /** The x-api-version in use (pinned or negotiated); absent before the first login succeeds. */
+  revision?: string;
+  /** Why not ready: a public error code from the catalogue. */
+  reason?: PublicErrorCode;
+  /** What the operator should know or do about it. */
+  message?: string;
+}
+
+export interface ReadinessOptions {
+  /** @default READINESS_CACHE_MS */
+  cacheMs?: number;
+  now?: () => number;
 }
 
 export function createReadinessCheck(
   client: VeeamClient,
-  breaker: { readonly state: BreakerState },
+  breaker: { readonly state: BreakerState; readonly lastFailure?: UpstreamError | undefined },
   logger: Logger,
+  options: ReadinessOptions = {},
 ): () => Promise<Readiness> {
+  const cacheMs = options.cacheMs ?? READINESS_CACHE_MS;
+  const now = options.now ?? Date.now;
   let cached: { at: number; value: Promise<Readiness> } | undefined;
+  const withRevision = (readiness: Readiness): Readiness =>
+    client.revision === undefined ? readiness : { ...readiness, revision: client.revision };
   const check = async (): Promise<Readiness> => {
     // While the circuit is open the answer is known without calling the appliance.
-    if (breaker.state === 'open') return { ready: false, upstream: 'unavailable', circuit: 'open', reason: 'circuit open' };
+    if (breaker.state === 'open') {
+      // The failure that opened it is the diagnosis (unreachable, TLS, …); the open circuit is only its effect.
+      const cause = breaker.lastFailure ? diagnoseUpstream(breaker.lastFailure) : undefined;
+      return withRevision({
+        ready: false,
+        upstream: 'unavailable',
+        circuit: 'open',
+        reason: cause?.code ?? 'UPSTREAM_UNAVAILABLE',
+        message: `${cause ? `${cause.message}; ` : ''}circuit open`,
+      });
+    }
     try {
-      await client.listSessions({ offset: 0, limit: 1, sort: PROBE_ORDER }, { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS) });
-      return { ready: true, upstream: 'ok', circuit: breaker.state };
+      await client.listSessions(
+        { offset: 0, limit: 1, sort: PROBE_ORDER },
+        { signal: AbortSignal.timeout(READINESS_TIMEOUT_MS), priority: 'high' },
+      );
+      return withRevision({ ready: true, upstream: 'ok', circuit: breaker.state });
     } catch (error) {
-      const reason = describe(error);
-      logger.warn({ err: reason }, 'readiness check failed');
-      return { ready: false, upstream: 'unavailable', circuit: breaker.state, reason: reason.code ?? reason.type };
+      logger.warn({ err: describe(error) }, 'readiness check failed');
+      // A circuit that opened during the check: the failure that opened it is the diagnosis.
+      const cause = error instanceof CircuitOpenError && breaker.lastFailure ? breaker.lastFailure : error;
+      const diagnosis = isUpstreamError(cause)
+        ? diagnoseUpstream(cause)
+        : { code: 'INTERNAL_SERVER_ERROR' as const, message: 'readiness check failed' };
+      return withRevision({
+        ready: false,
+        upstream: 'unavailable',
+        circuit: breaker.state,
+        reason: diagnosis.code,
+        message: diagnosis.message,
+      });
     }
   };
   return () => {
-    const now = Date.now();
-    if (!cached || now - cached.at > READINESS_CACHE_MS) cached = { at: now, value: check() };
+    const at = now();
+    if (!cached || at - cached.at > cacheMs) cached = { at, value: check() };
     return cached.value;
   };
 }

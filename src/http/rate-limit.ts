@@ -35,15 +35,24 @@ export class RateLimiter {
   }
 
   take(client: string): RateDecision {
+    return this.decide(client, true);
+  }
+
+  /** The decision `take` would make, without using a token (to refuse before doing any work). */
+  peek(client: string): RateDecision {
+    return this.decide(client, false);
+  }
+
+  private decide(client: string, consume: boolean): RateDecision {
     const { ratePerSecond, burst } = this.settings;
     if (ratePerSecond <= 0) return { allowed: true };
     const now = this.now();
     const bucket = this.buckets.get(client) ?? { tokens: burst, at: now };
     bucket.tokens = Math.min(burst, bucket.tokens + ((now - bucket.at) / 1000) * ratePerSecond);
     bucket.at = now;
-    this.buckets.set(client, bucket);
+    if (consume) this.buckets.set(client, bucket);
     if (bucket.tokens >= 1) {
-      bucket.tokens -= 1;
+      if (consume) bucket.tokens -= 1;
       return { allowed: true };
     }
     return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - bucket.tokens) / ratePerSecond)) };

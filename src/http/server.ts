@@ -12,9 +12,33 @@ import type { Route } from './route';
 /** Keep-alive sockets outliving the upstream's ones is harmless; long idle ones are not. */
 export const KEEP_ALIVE_TIMEOUT_MS = 5_000;
 
-export function createHttpServer(routes: readonly Route[], logger: Logger): Server {
-  const server = createServer();
+/** How long a client may take to send its request, and how many connections may be open at once. */
+export interface ServerLimits {
+  /** Headers only (slowloris). */
+  headersTimeoutMs: number;
+  /** The whole request, body included (a body dripped a byte at a time). */
+  requestTimeoutMs: number;
+  maxConnections: number;
+}
+
+/** node:http's own defaults for the request timeouts, if none are given (tests, tools). */
+export const DEFAULT_SERVER_LIMITS: ServerLimits = { headersTimeoutMs: 60_000, requestTimeoutMs: 300_000, maxConnections: Infinity };
+
+/**
+ * node:http checks the request timeouts on an interval (30 s by default, which would double a 30 s
+ * timeout): check four times per timeout, within [50 ms, 5 s].
+ */
+function checkingIntervalFor(limits: ServerLimits): number {
+  return Math.min(5_000, Math.max(50, Math.floor(Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs) / 4)));
+}
+
+export function createHttpServer(routes: readonly Route[], logger: Logger, limits: ServerLimits = DEFAULT_SERVER_LIMITS): Server {
+  const server = createServer({ connectionsCheckingInterval: checkingIntervalFor(limits) });
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // node:http refuses a headers timeout longer than the request timeout.
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.headersTimeout = Math.min(limits.headersTimeoutMs, limits.requestTimeoutMs);
+  server.maxConnections = limits.maxConnections;
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);

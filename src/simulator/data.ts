@@ -1,7 +1,8 @@
 /**
  * The simulator's appliance: a deterministic history of sessions over `spanDays` before `anchor`,
  * policies that protect fixed sets of EC2 instances, and lazily derived protected items and logs.
- * Shapes follow src/upstream/dto.ts; every record is immutable once generated.
+ * Shapes follow src/upstream/dto.ts; every record is immutable once generated. Sessions change only
+ * through `replace` and `append` (activity.ts: opt-in), which swap in new records with a new USN.
  */
 import type { LogItemDto, ProtectedItemDto, SessionDto, SessionLogDto } from '../upstream/dto';
 import { BoundedMemo } from './memo';
@@ -24,7 +25,7 @@ export interface Instance {
   embedded: NonNullable<ProtectedItemDto['_embedded']>;
 }
 
-interface Policy {
+export interface Policy {
   id: string;
   name: string;
   type: 'Policy' | 'UserPolicy';
@@ -40,6 +41,8 @@ export interface SessionRecord {
   stopMs: number | undefined;
   policy: Policy | undefined;
   parentSessionId: string | undefined;
+  /** Sessions run by activity.ts: how many of the policy's instances it has processed so far. */
+  processedCount?: number;
 }
 
 const REGIONS = ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'eu-central-1', 'ap-southeast-2'];
@@ -112,6 +115,8 @@ export class Dataset {
   readonly sessions: SessionRecord[];
   readonly byId = new Map<string, SessionRecord>();
   readonly fleet: Instance[];
+  readonly policies: readonly Policy[];
+  private lastUsn: number;
   private readonly items = new BoundedMemo<ProtectedItemDto[]>(MEMO_CAPACITY);
   private readonly logs = new BoundedMemo<SessionLogDto>(MEMO_CAPACITY);
 
@@ -119,8 +124,36 @@ export class Dataset {
     const random = mulberry32(options.seed);
     this.fleet = makeFleet(random, options.origin);
     const policies = makePolicies(random, this.fleet);
+    this.policies = policies;
     this.sessions = this.makeSessions(random, policies);
     for (const record of this.sessions) this.byId.set(record.dto.id, record);
+    this.lastUsn = this.sessions.reduce((max, record) => Math.max(max, record.dto.usn), 0);
+  }
+
+  /** The appliance's next update sequence number: every change takes one. */
+  nextUsn(): number {
+    this.lastUsn += 1;
+    return this.lastUsn;
+  }
+
+  get origin(): string {
+    return this.options.origin;
+  }
+
+  /** A new session (it started). */
+  append(record: SessionRecord): void {
+    this.sessions.push(record);
+    this.byId.set(record.dto.id, record);
+  }
+
+  /** A session changed: the new record replaces the old one, whose derived items and log are dropped. */
+  replace(record: SessionRecord): void {
+    const index = this.sessions.findIndex((r) => r.dto.id === record.dto.id);
+    if (index < 0) throw new Error(`no session ${record.dto.id}`);
+    this.sessions[index] = record;
+    this.byId.set(record.dto.id, record);
+    this.items.delete(record.dto.id);
+    this.logs.delete(record.dto.id);
   }
 
   /** The session's protected items in the appliance's default order; undefined if not a backup session. */
@@ -142,6 +175,9 @@ export class Dataset {
   /** Whether the session processed that instance: cheap, so VmId filtering needs no item lists. */
   processed(record: SessionRecord, instanceId: string): boolean {
     if (!record.policy || record.dto.status === 'NeverExecuted' || !record.policy.instanceIds.has(instanceId)) return false;
+    if (record.processedCount !== undefined) {
+      return record.policy.instances.findIndex((instance) => instance.id === instanceId) < record.processedCount;
+    }
     const roll = hashSeed(`${record.dto.id}|${instanceId}`, this.options.seed) % 100;
     // A running session has processed about half of its instances so far.
     return record.dto.status === 'Running' ? roll < 50 : roll < 92;

@@ -25,6 +25,11 @@ export class BoundedMemo<V> {
     return value;
   }
 
+  /** Forgets a key whose source changed (a session that progressed): the next get regenerates it. */
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   get size(): number {
     return this.entries.size;
   }

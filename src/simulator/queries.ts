@@ -1,7 +1,7 @@
 /**
  * Query parameters of the list endpoints, parsed as an ASP.NET appliance would (names are
  * case-insensitive, arrays are repeated keys), validated, and applied: filter, sort, page.
- * Sorted orders are computed once per distinct Sort and reused: the data never changes.
+ * Sorted orders are computed once per distinct Sort and reused until the data changes (activity.ts).
  */
 import { PROTECTED_ITEM_SORT_COLUMNS, SESSION_SORT_COLUMNS, SESSION_STATUSES, type ProtectedItemDto } from '../upstream/dto';
 import type { Dataset, SessionRecord } from './data';
@@ -211,6 +211,11 @@ export class SessionOrders {
   private readonly orders = new Map<string, readonly SessionRecord[]>();
 
   constructor(private readonly sessions: readonly SessionRecord[]) {}
+
+  /** The sessions changed (a session started, progressed or finished): every sorted view is stale. */
+  invalidate(): void {
+    this.orders.clear();
+  }
 
   get(sort: readonly string[]): readonly SessionRecord[] {
     const key = sort.join(',');

@@ -7,6 +7,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server, ty
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ProductVersionDto, ProtectedItemDto, SessionDto, SessionLogDto } from '../upstream/dto';
+import { Activity, type SimulatorActivity } from './activity';
 import { ApiVersionWindow, ApiVersionWindowError } from './api-version-window';
 import { Counters, record, type RecordedRequest } from './counters';
 import { Dataset } from './data';
@@ -36,6 +37,8 @@ export interface SimulatorOptions {
   acceptedApiVersions?: readonly string[];
   tls?: { key: string | Buffer; cert: string | Buffer };
   knobs?: Partial<SimulatorKnobs>;
+  /** Sessions progress on their own every `intervalMs` (demo mode); without it, only `activity.*` calls change data. */
+  activity?: { intervalMs: number };
 }
 
 export interface Simulator {
@@ -43,6 +46,8 @@ export interface Simulator {
   readonly origin: string;
   readonly credentials: { username: string; password: string };
   readonly knobs: SimulatorKnobs;
+  /** Sessions that start, progress and finish, each change with a new USN (see activity.ts). */
+  readonly activity: SimulatorActivity;
   readonly counters: { get(endpoint: string): number; total(): number; snapshot(): Record<string, number>; reset(): void };
   readonly requests: RecordedRequest[];
   resetRequests(): void;
@@ -82,7 +87,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const requests: RecordedRequest[] = [];
   let origin = '';
   // Filled once the port is known: the data's links are absolute on the simulator's origin.
-  const state: { data?: Dataset; orders?: SessionOrders } = {};
+  const state: { data?: Dataset; orders?: SessionOrders; activity?: Activity } = {};
 
   // Knob delays are cancelled by close(): a pending 60 s latency must not keep the process alive.
   const delays = new Set<NodeJS.Timeout>();
@@ -105,6 +110,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
     if (path === '/_simulator/counters' && req.method === 'GET') return send(res, undefined, 200, counters.snapshot());
+    if (path === '/_simulator/activity/step' && req.method === 'POST' && state.activity) {
+      state.activity.step();
+      return send(res, undefined, 200, { usn: state.activity.lastUsn() });
+    }
     if (path === '/_simulator/reset' && req.method === 'POST') {
       counters.reset();
       requests.length = 0;
@@ -250,6 +259,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         accept: headerValue(req.headers.accept),
         authorization: headerValue(req.headers.authorization),
         'content-type': headerValue(req.headers['content-type']),
+        traceparent: headerValue(req.headers.traceparent),
       },
       status: 0,
       at: Date.now(),
@@ -290,14 +300,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     origin,
   });
   state.data = dataset;
-  state.orders = new SessionOrders(dataset.sessions);
-  const dtos = dataset.sessions.map((r) => r.dto);
+  const orders = new SessionOrders(dataset.sessions);
+  state.orders = orders;
+  // The records as the newest revision emits them, rebuilt only after activity changed one.
+  let emitted: SessionDto[] | undefined;
+  const dtos = (): SessionDto[] => (emitted ??= dataset.sessions.map((r) => r.dto));
+  const activity = new Activity(dataset, () => {
+    orders.invalidate();
+    emitted = undefined;
+  }, options.seed ?? 1);
+  state.activity = activity;
+  const ticker = options.activity ? setInterval(() => activity.step(), options.activity.intervalMs) : undefined;
+  ticker?.unref();
 
   return {
     url: `${origin}${BASE}`,
     origin,
     credentials: { username, password },
     knobs,
+    activity,
     counters,
     requests,
     resetRequests: () => {
@@ -308,11 +329,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     },
     setApiVersions: (versions) => apiVersions.set(versions),
     data: {
-      sessions: dtos,
+      get sessions() {
+        return dtos();
+      },
       sessionsAt: (version) => {
         const revision = revisionOf(version);
         if (!revision) throw new Error(`Unknown API version ${version}.`);
-        return dtos.filter((dto) => visibleTo(revision, dto)).map((dto) => presentSession(revision, dto));
+        return dtos().filter((dto) => visibleTo(revision, dto)).map((dto) => presentSession(revision, dto));
       },
       protectedItems: (id) => dataset.protectedItems(id.toLowerCase()),
       log: (id) => dataset.log(id.toLowerCase()),
@@ -323,6 +346,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     issuedTokens: () => tokens.issuedTokens(),
     close: () =>
       new Promise<void>((resolve) => {
+        if (ticker) clearInterval(ticker);
         for (const timer of delays) clearTimeout(timer);
         delays.clear();
         server.close(() => resolve());

@@ -15,7 +15,9 @@ export type UpstreamErrorCode =
   | 'UPSTREAM_BAD_RESPONSE'
   | 'UPSTREAM_AUTH_FAILED'
   | 'UPSTREAM_CIRCUIT_OPEN'
-  | 'UPSTREAM_OVERLOADED';
+  | 'UPSTREAM_OVERLOADED'
+  | 'UPSTREAM_UNSUPPORTED_REVISION'
+  | 'UPSTREAM_REVISION_LACKS';
 
 export abstract class UpstreamError extends Error {
   abstract readonly code: UpstreamErrorCode;
@@ -38,6 +40,7 @@ export class UpstreamHttpError extends UpstreamError {
   /** The problem's human text. The appliance's words: shown to clients only through the error mapping. */
   readonly details: string | undefined;
   readonly problemType: string | undefined;
+  readonly problemTitle: string | undefined;
   /** Seconds from a `Retry-After` header (429/503), when present and valid. */
   readonly retryAfterSeconds: number | undefined;
 
@@ -47,16 +50,15 @@ export class UpstreamHttpError extends UpstreamError {
     errorCode?: string | undefined;
     details?: string | undefined;
     problemType?: string | undefined;
+    problemTitle?: string | undefined;
     retryAfterSeconds?: number | undefined;
   }) {
-    super(
-      `Veeam API ${init.endpoint} answered ${init.status}${init.errorCode ? ` (${init.errorCode})` : ''}`,
-      init.endpoint,
-    );
+    super(`Veeam API ${init.endpoint} answered ${init.status}${init.errorCode ? ` (${init.errorCode})` : ''}`, init.endpoint);
     this.status = init.status;
     this.errorCode = init.errorCode;
     this.details = init.details;
     this.problemType = init.problemType;
+    this.problemTitle = init.problemTitle;
     this.retryAfterSeconds = init.retryAfterSeconds;
   }
 }
@@ -108,7 +110,11 @@ export class UpstreamBadResponseError extends UpstreamError {
   }
 }
 
-export type AuthFailureReason = 'BAD_CREDENTIALS' | 'MFA_REQUIRED' | 'NO_TOKEN_IN_RESPONSE' | 'TOKEN_ENDPOINT_FAILED';
+/**
+ * BAD_CREDENTIALS: the appliance refused the user or password. FORBIDDEN: the account may not use
+ * the REST API. TOKEN_ENDPOINT_FAILED: the appliance failed the login itself (5xx, odd 4xx).
+ */
+export type AuthFailureReason = 'BAD_CREDENTIALS' | 'MFA_REQUIRED' | 'FORBIDDEN' | 'NO_TOKEN_IN_RESPONSE' | 'TOKEN_ENDPOINT_FAILED';
 
 /**
  * The gateway could not obtain a token. The message names the cause and tells the operator what to
@@ -144,6 +150,52 @@ export class UpstreamOverloadedError extends UpstreamError {
 
   constructor(endpoint: string, maxQueue: number) {
     super(`Veeam API ${endpoint} not called: ${maxQueue} calls are already waiting (load shed)`, endpoint);
+  }
+}
+
+/**
+ * The appliance refused every API revision the gateway offered: the pinned one (VEEAM_API_VERSION),
+ * or with negotiation every known one.
+ */
+export class UpstreamUnsupportedRevisionError extends UpstreamError {
+  readonly code = 'UPSTREAM_UNSUPPORTED_REVISION' as const;
+  /** The revisions offered and refused, in the order tried. */
+  readonly refused: readonly string[];
+  readonly pinned: boolean;
+
+  constructor(refused: readonly string[], pinned: boolean, endpoint = 'POST /token') {
+    super(
+      pinned
+        ? `Veeam API refused the pinned API revision ${refused.join(', ')} (VEEAM_API_VERSION); ` +
+            'set VEEAM_API_VERSION=auto to negotiate, or a revision the appliance accepts.'
+        : `Veeam API accepted none of the API revisions the gateway knows (${refused.join(', ')}); ` +
+            'the appliance is older or newer than this gateway supports.',
+      endpoint,
+    );
+    this.refused = refused;
+    this.pinned = pinned;
+  }
+}
+
+/**
+ * Not called: the request needs a parameter or value that the API revision in use does not have
+ * (an older appliance would ignore it and answer wrong data, or reject it).
+ */
+export class UpstreamRevisionLacksError extends UpstreamError {
+  readonly code = 'UPSTREAM_REVISION_LACKS' as const;
+  /** What the request asked for, in the appliance's terms (`ParentSessionId`, `Types=ManualTask`). */
+  readonly feature: string;
+  readonly neededRevision: string;
+  readonly revisionInUse: string;
+
+  constructor(endpoint: string, feature: string, neededRevision: string, revisionInUse: string) {
+    super(
+      `Veeam API ${endpoint} not called: ${feature} needs API revision ${neededRevision}, the appliance speaks ${revisionInUse}`,
+      endpoint,
+    );
+    this.feature = feature;
+    this.neededRevision = neededRevision;
+    this.revisionInUse = revisionInUse;
   }
 }
 

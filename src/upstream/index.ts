@@ -1,19 +1,27 @@
 /**
- * The upstream layer's front door: builds the transport, token lifecycle and typed client for one
- * appliance from the validated configuration.
+ * The upstream layer's front door: builds the token lifecycle, the composed upstream call
+ * (chain.ts) and the typed client for one appliance from its options.
  */
 import type { Logger } from 'pino';
+import { UpstreamTransport } from './chain';
+import type { CacheObserver, ResponseCache } from './interceptors/cache';
+import type { CircuitBreaker } from './interceptors/circuit-breaker';
+import type { FairQueue } from './interceptors/concurrency';
+import type { UpstreamCallObserver } from './interceptors/observe';
 import type { UpstreamConfig } from './options';
-import { UpstreamHttp, type UpstreamCallObserver } from './http-client';
-import { ResponseCache, type CacheObserver } from './response-cache';
 import { TokenManager, type TokenManagerOptions } from './token-manager';
 import { VeeamClient } from './veeam-client';
 
 export interface Upstream {
-  http: UpstreamHttp;
+  /** The composed call: its breaker, fair queue and cache are readable for health and metrics. */
+  http: UpstreamTransport;
   tokens: TokenManager;
   client: VeeamClient;
   cache: ResponseCache;
+  breaker: CircuitBreaker;
+  queue: FairQueue;
+  /** The API revision in use: pinned, or negotiated at the first login (undefined until then). */
+  readonly revision: string | undefined;
   /** Logs out upstream, then closes the connection pool. */
   close(): Promise<void>;
 }
@@ -24,27 +32,38 @@ export interface UpstreamHooks {
   onGrant?: TokenManagerOptions['onGrant'];
   cache?: CacheObserver;
   onRetry?: (endpoint: string) => void;
+  /** The revision a login settled on (pinned or negotiated). */
+  onRevision?: (revision: string) => void;
 }
 
 export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: UpstreamHooks = {}): Upstream {
   if (config.tlsInsecure) {
-    logger.warn(
-      'VEEAM_TLS_INSECURE=true: the appliance certificate is NOT verified; prefer VEEAM_CA_FILE with its certificate',
-    );
+    logger.warn('VEEAM_TLS_INSECURE=true: the appliance certificate is NOT verified; prefer VEEAM_CA_FILE with its certificate');
   }
-  const http = new UpstreamHttp({
-    baseUrl: config.baseUrl,
+  const tokens = new TokenManager({ username: config.username, password: config.password }, logger, {
     apiVersion: config.apiVersion,
-    connections: config.maxConnections,
-    connectTimeoutMs: config.connectTimeoutMs,
-    headersTimeoutMs: config.headersTimeoutMs,
-    bodyTimeoutMs: config.bodyTimeoutMs,
-    keepAliveTimeoutMs: config.keepAliveTimeoutMs,
-    ca: config.ca,
-    tlsInsecure: config.tlsInsecure,
-    maxQueue: config.maxQueue,
-    breaker: config.breaker,
+    basePath: new URL(config.baseUrl).pathname.replace(/\/+$/, ''),
+    onGrant: hooks.onGrant,
+    onRevision: hooks.onRevision,
   });
+  const http = new UpstreamTransport(
+    {
+      baseUrl: config.baseUrl,
+      connections: config.maxConnections,
+      connectTimeoutMs: config.connectTimeoutMs,
+      headersTimeoutMs: config.headersTimeoutMs,
+      bodyTimeoutMs: config.bodyTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      ca: config.ca,
+      tlsInsecure: config.tlsInsecure,
+      maxQueue: config.maxQueue,
+      breaker: config.breaker,
+      retry: config.retry,
+      cache: { maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes },
+      onRetry: hooks.onRetry,
+    },
+    tokens,
+  );
   http.observe({
     end(call) {
       // One line per upstream failure; an abort is the client's doing, not the appliance's.
@@ -57,21 +76,18 @@ export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: Up
     },
   });
   if (hooks.calls) http.observe(hooks.calls);
-  const tokens = new TokenManager(http, { username: config.username, password: config.password }, logger, {
-    onGrant: hooks.onGrant,
-  });
-  const cache = new ResponseCache({
-    maxEntries: config.cache.maxEntries,
-    maxBytes: config.cache.maxBytes,
-    namespace: `${config.baseUrl}|${config.apiVersion}`,
-  });
-  if (hooks.cache) cache.observe(hooks.cache);
-  const client = new VeeamClient(http, tokens, cache, config.cache, config.retry, hooks.onRetry);
+  if (hooks.cache) http.cache.observe(hooks.cache);
+  const client = new VeeamClient(http, tokens, config.cache);
   return {
     http,
     tokens,
     client,
-    cache,
+    cache: http.cache,
+    breaker: http.breaker,
+    queue: http.queue,
+    get revision() {
+      return tokens.revision;
+    },
     async close() {
       await tokens.logout();
       await http.close();
@@ -81,7 +97,10 @@ export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: Up
 
 export * from './errors';
 export type { ListSessionsParams, ListProtectedItemsParams } from './query';
-export { VeeamClient } from './veeam-client';
-export { TokenManager } from './token-manager';
-export { UpstreamHttp, type UpstreamCallObserver, type UpstreamCallInfo } from './http-client';
+export { VeeamClient, type CallOptions, type CallStats } from './veeam-client';
+export { TokenManager, describe } from './token-manager';
+export { UpstreamTransport } from './chain';
+export type { UpstreamCallObserver, UpstreamCallInfo } from './interceptors/observe';
+export type { BreakerState } from './interceptors/circuit-breaker';
+export { KNOWN_REVISIONS, NEGOTIATE } from './revisions';
 export type { UpstreamConfig, UpstreamTuning } from './options';

@@ -35,4 +35,3 @@ export interface UpstreamConfig extends UpstreamTuning {
   ca: string | undefined;
   tlsInsecure: boolean;
 }
-

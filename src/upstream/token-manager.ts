@@ -1,15 +1,21 @@
 /**
- * The gateway's one upstream identity: logs in with the password grant on first need, refreshes
- * before expiry with the refresh-token grant (falling back to a password login when that fails),
- * and logs out on shutdown. Tokens live only here; nothing in this module logs or throws them.
+ * The gateway's one upstream identity and the API revision it speaks. Logs in with the password
+ * grant on first need (negotiating the revision when configured `auto`), refreshes before expiry
+ * with the refresh-token grant (falling back to a password login when that fails), and logs out on
+ * shutdown. Tokens live only here; nothing in this module logs or throws them.
  *
  * Single flight: however many callers arrive at a cold start or at expiry, one token request is made
  * and they all await it (concurrent refreshes are the classic bug: openfga/js-sdk#333).
+ *
+ * Negotiation: the newest known revision first, one step down on each answer that refuses the
+ * revision (isUnsupportedRevisionAnswer), settling on the first accepted. The settled revision is
+ * tried first at the next login, so negotiation costs token calls once, not per query.
  */
 import type { Logger } from 'pino';
 import type { TokenResponseDto } from './dto';
-import { UpstreamAuthError, UpstreamHttpError, isUpstreamError } from './errors';
-import type { UpstreamHttp } from './http-client';
+import { UpstreamAuthError, UpstreamHttpError, UpstreamUnsupportedRevisionError } from './errors';
+import { isUnsupportedRevisionAnswer, NEGOTIATE, NEWEST_FIRST, productOf } from './revisions';
+import { requestJson, type Dispatch } from './transport';
 
 export interface Credentials {
   username: string;
@@ -17,6 +23,10 @@ export interface Credentials {
 }
 
 export interface TokenManagerOptions {
+  /** A revision to pin (`1.6-rev0`) or `auto` to negotiate. */
+  apiVersion: string;
+  /** The base URL's path (`/api/v1`), which prefixes the token endpoint. */
+  basePath: string;
   /**
    * Refresh when this fraction of the lifetime is left, so callers never hold a token that expires
    * mid-flight. @default 0.1 (6 minutes of a 1-hour token)
@@ -27,10 +37,17 @@ export interface TokenManagerOptions {
   now?: () => number;
   /** Told of every grant made and how it went (metrics). */
   onGrant?: (grant: 'password' | 'refresh_token', outcome: 'success' | 'failure') => void;
+  /** Told when a login settles on a revision (metrics). */
+  onRevision?: (revision: string) => void;
 }
 
-interface TokenState {
+/** What a data call needs from the session: the bearer token and the revision to send. */
+export interface SessionCredentials {
   accessToken: string;
+  revision: string;
+}
+
+interface TokenState extends SessionCredentials {
   refreshToken: string | undefined;
   /** When the appliance stops accepting the access token. */
   expiresAt: number;
@@ -45,6 +62,9 @@ const TOKEN_ENDPOINT = 'POST /token';
 export class TokenManager {
   private state: TokenState | undefined;
   private inflight: Promise<TokenState> | undefined;
+  /** The revision the last login settled on: tried first next time. */
+  private settled: string | undefined;
+  private dispatch: Dispatch | undefined;
   private readonly ratio: number;
   private readonly maxWindowMs: number;
   private readonly now: () => number;
@@ -53,10 +73,9 @@ export class TokenManager {
   private refreshes = 0;
 
   constructor(
-    private readonly http: UpstreamHttp,
     private readonly credentials: Credentials,
     private readonly logger: Logger,
-    options: TokenManagerOptions = {},
+    private readonly options: TokenManagerOptions,
   ) {
     this.ratio = options.refreshBeforeExpiryRatio ?? DEFAULT_REFRESH_RATIO;
     this.maxWindowMs = options.maxRefreshWindowMs ?? DEFAULT_MAX_REFRESH_WINDOW_MS;
@@ -64,28 +83,51 @@ export class TokenManager {
     this.onGrant = options.onGrant ?? (() => undefined);
   }
 
+  /** Where token calls go: the chain below the token interceptor (breaker, queue, pool). */
+  useDispatch(dispatch: Dispatch): void {
+    this.dispatch = dispatch;
+  }
+
   /** Counts for metrics and tests: how many password logins and refreshes were made. */
   get stats(): { logins: number; refreshes: number } {
     return { logins: this.logins, refreshes: this.refreshes };
   }
 
+  /** The revision in use; undefined before the first login when negotiating. */
+  get revision(): string | undefined {
+    return this.state?.revision ?? this.settled ?? (this.negotiating ? undefined : this.options.apiVersion);
+  }
+
+  get negotiating(): boolean {
+    return this.options.apiVersion === NEGOTIATE;
+  }
+
   /** A token good for the next call. Starts a background refresh when the current one nears expiry. */
-  async getAccessToken(): Promise<string> {
+  async getSession(): Promise<SessionCredentials> {
     const state = this.state;
     const now = this.now();
-    if (state && now < state.refreshAt) return state.accessToken;
+    if (state && now < state.refreshAt) return state;
     if (state && now < state.expiresAt) {
       // Still valid: serve it and renew behind the caller's back rather than making it wait.
       this.renew().catch((error: unknown) => {
         this.logger.warn({ err: describe(error) }, 'background token refresh failed; will retry on next use');
       });
-      return state.accessToken;
+      return state;
     }
-    return (await this.renew()).accessToken;
+    return this.renew();
+  }
+
+  async getAccessToken(): Promise<string> {
+    return (await this.getSession()).accessToken;
+  }
+
+  /** The revision in use, logging in (and negotiating) first when there is no session yet. */
+  async currentRevision(): Promise<string> {
+    return (await this.getSession()).revision;
   }
 
   /**
-   * The appliance rejected `accessToken` (401): forget it so the next getAccessToken() renews.
+   * The appliance rejected `accessToken` (401): forget it so the next getSession() renews.
    * Only the token that failed is dropped: a caller holding an older token must not throw away a
    * newer one another caller already obtained.
    */
@@ -93,6 +135,16 @@ export class TokenManager {
     if (this.state?.accessToken === accessToken) {
       this.state = { ...this.state, expiresAt: 0, refreshAt: 0 };
     }
+  }
+
+  /**
+   * A data call was refused for its revision (the appliance was upgraded or downgraded): the next
+   * call logs in again and negotiates afresh. Pinned, the refusal stands and is reported.
+   */
+  revisionRefused(revision: string): void {
+    if (this.settled === revision) this.settled = undefined;
+    if (this.state?.revision === revision) this.state = undefined;
+    this.logger.warn({ revision }, 'Veeam API refused the API revision in use; renegotiating at the next call');
   }
 
   /** Whether a token is held right now (for readiness). */
@@ -104,14 +156,9 @@ export class TokenManager {
   async logout(): Promise<void> {
     const state = this.state;
     this.state = undefined;
-    if (!state || this.now() >= state.expiresAt) return;
+    if (!state || this.now() >= state.expiresAt || !this.dispatch) return;
     try {
-      await this.http.request({
-        method: 'DELETE',
-        path: '/token',
-        endpoint: 'DELETE /token',
-        headers: { authorization: `Bearer ${state.accessToken}` },
-      });
+      await this.send('DELETE', 'DELETE /token', state.revision, { authorization: `Bearer ${state.accessToken}` });
       this.logger.info('logged out of the Veeam API');
     } catch (error) {
       this.logger.warn({ err: describe(error) }, 'Veeam API logout failed');
@@ -128,24 +175,54 @@ export class TokenManager {
   }
 
   private async obtain(): Promise<TokenState> {
-    const refreshToken = this.state?.refreshToken;
-    if (refreshToken !== undefined) {
+    const previous = this.state;
+    if (previous?.refreshToken !== undefined) {
       try {
-        const state = await this.grant({ grant_type: 'refresh_token', refresh_token: refreshToken });
+        const state = await this.grant({ grant_type: 'refresh_token', refresh_token: previous.refreshToken }, previous.revision);
         this.refreshes += 1;
         return this.adopt(state);
       } catch (error) {
+        if (refusesRevision(error, previous.revision)) this.settled = undefined;
         // An expired/revoked refresh token is normal (refresh lifetime is finite): log in again.
         this.logger.info({ err: describe(error) }, 'token refresh failed; logging in with the password grant');
       }
     }
-    const state = await this.grant({
-      grant_type: 'password',
-      username: this.credentials.username,
-      password: this.credentials.password,
-    });
+    const state = await this.login();
     this.logins += 1;
     return this.adopt(state);
+  }
+
+  /** The password grant at the first revision the appliance accepts. */
+  private async login(): Promise<TokenState> {
+    const form = { grant_type: 'password', username: this.credentials.username, password: this.credentials.password };
+    const refused: string[] = [];
+    for (const revision of this.candidates()) {
+      try {
+        const state = await this.grant(form, revision);
+        this.settle(revision, refused);
+        return state;
+      } catch (error) {
+        if (!refusesRevision(error, revision)) throw this.toLoginError(error);
+        refused.push(revision);
+      }
+    }
+    throw new UpstreamUnsupportedRevisionError(refused, !this.negotiating);
+  }
+
+  private candidates(): readonly string[] {
+    if (!this.negotiating) return [this.options.apiVersion];
+    const first = this.settled;
+    return first === undefined ? NEWEST_FIRST : [first, ...NEWEST_FIRST.filter((revision) => revision !== first)];
+  }
+
+  private settle(revision: string, refused: readonly string[]): void {
+    if (this.settled === revision) return;
+    this.settled = revision;
+    this.logger.info(
+      { revision, product: productOf(revision), negotiated: this.negotiating, refused },
+      `Veeam API revision settled: ${revision}`,
+    );
+    this.options.onRevision?.(revision);
   }
 
   private adopt(state: TokenState): TokenState {
@@ -153,35 +230,51 @@ export class TokenManager {
     return state;
   }
 
-  private async grant(form: Record<string, string>): Promise<TokenState> {
+  private async grant(form: Record<string, string>, revision: string): Promise<TokenState> {
     const grant = form['grant_type'] === 'refresh_token' ? 'refresh_token' : 'password';
     try {
-      const state = await this.request(form);
+      const body = await this.send<TokenResponseDto>(
+        'POST',
+        TOKEN_ENDPOINT,
+        revision,
+        { 'content-type': 'application/x-www-form-urlencoded' },
+        new URLSearchParams(form).toString(),
+      );
+      const state = this.toState(body, revision);
       this.onGrant(grant, 'success');
       return state;
     } catch (error) {
       this.onGrant(grant, 'failure');
+      if (grant === 'refresh_token' && error instanceof UpstreamHttpError && error.status < 500) {
+        throw new UpstreamAuthError('TOKEN_ENDPOINT_FAILED', `Veeam API refused the refresh token (${error.status})`, {
+          status: error.status,
+          cause: error,
+        });
+      }
       throw error;
     }
   }
 
-  private async request(form: Record<string, string>): Promise<TokenState> {
-    let body: TokenResponseDto | undefined;
-    try {
-      ({ body } = await this.http.request<TokenResponseDto>({
-        method: 'POST',
-        path: '/token',
-        endpoint: TOKEN_ENDPOINT,
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams(form).toString(),
-      }));
-    } catch (error) {
-      throw this.toAuthError(form['grant_type'], error);
-    }
-    return this.toState(body);
+  private async send<T>(
+    method: 'POST' | 'DELETE',
+    endpoint: string,
+    revision: string,
+    headers: Record<string, string>,
+    body?: string,
+  ): Promise<T | undefined> {
+    if (!this.dispatch) throw new Error('TokenManager used before the upstream chain was composed');
+    const response = await requestJson<T>(this.dispatch, {
+      method,
+      path: `${this.options.basePath}/token`,
+      headers: { accept: 'application/json', 'x-api-version': revision, ...headers },
+      body,
+      // Token calls unblock every waiting data call: served first.
+      upstream: { endpoint, priority: 'high' },
+    });
+    return response.body;
   }
 
-  private toState(body: TokenResponseDto | undefined): TokenState {
+  private toState(body: TokenResponseDto | undefined, revision: string): TokenState {
     const hasAccessToken = typeof body?.access_token === 'string' && body.access_token !== '';
     if (!hasAccessToken && (typeof body?.mfa_token === 'string' || body?.mfa_enabled === true)) {
       throw new UpstreamAuthError(
@@ -198,35 +291,50 @@ export class TokenManager {
     const window = Math.min(lifetimeMs * this.ratio, this.maxWindowMs);
     return {
       accessToken: body.access_token,
+      revision,
       refreshToken: typeof body.refresh_token === 'string' && body.refresh_token !== '' ? body.refresh_token : undefined,
       expiresAt: issuedAt + lifetimeMs,
       refreshAt: issuedAt + lifetimeMs - window,
     };
   }
 
-  private toAuthError(grantType: string | undefined, error: unknown): Error {
-    if (error instanceof UpstreamHttpError && (error.status === 400 || error.status === 401 || error.status === 403)) {
-      if (grantType === 'password') {
-        return new UpstreamAuthError(
-          'BAD_CREDENTIALS',
-          `Veeam API rejected the credentials of user "${this.credentials.username}" ` +
-            `(${error.status}${error.errorCode ? ` ${error.errorCode}` : ''}); check VEEAM_USERNAME and the password.`,
-          { status: error.status, cause: error },
-        );
-      }
-      return new UpstreamAuthError('TOKEN_ENDPOINT_FAILED', `Veeam API refused the refresh token (${error.status})`, {
-        status: error.status,
+  /**
+   * A failed password login, named by its cause. No answer at all (refused, DNS, TLS, timeout) is
+   * not a login failure and passes through as the network error it is.
+   */
+  private toLoginError(error: unknown): Error {
+    if (!(error instanceof UpstreamHttpError)) return error instanceof Error ? error : new Error(String(error));
+    const { status } = error;
+    const user = this.credentials.username;
+    const code = error.errorCode ? ` ${error.errorCode}` : '';
+    if (status === 403) {
+      return new UpstreamAuthError('FORBIDDEN', `Veeam account "${user}" may not use the REST API (403${code}); give it a REST API role.`, {
+        status,
         cause: error,
       });
     }
-    if (isUpstreamError(error)) {
-      return new UpstreamAuthError('TOKEN_ENDPOINT_FAILED', `Veeam API login failed: ${error.message}`, {
-        status: error instanceof UpstreamHttpError ? error.status : undefined,
-        cause: error,
-      });
+    if (status === 401 || (status < 500 && namesCredentials(error))) {
+      return new UpstreamAuthError(
+        'BAD_CREDENTIALS',
+        `Veeam API rejected the credentials of user "${user}" (${status}${code}); check VEEAM_USERNAME and the password.`,
+        { status, cause: error },
+      );
     }
-    return error instanceof Error ? error : new Error(String(error));
+    return new UpstreamAuthError('TOKEN_ENDPOINT_FAILED', `Veeam API login failed: ${error.message}`, { status, cause: error });
   }
+}
+
+/** A 400/403 whose problem says the user or password is wrong (not the revision, not the form). */
+function namesCredentials(error: UpstreamHttpError): boolean {
+  const text = [error.errorCode, error.problemType, error.problemTitle].join(' ');
+  return /access.?denied|credential|password|invalid.?grant|unauthori[sz]ed/i.test(text);
+}
+
+function refusesRevision(error: unknown, revision: string): boolean {
+  return (
+    error instanceof UpstreamHttpError &&
+    isUnsupportedRevisionAnswer(error.status, { type: error.problemType, title: error.problemTitle, details: error.details }, revision)
+  );
 }
 
 /**

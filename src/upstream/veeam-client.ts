@@ -1,21 +1,17 @@
 /**
- * Typed operations of the Veeam Backup for AWS REST API used by the gateway. Each call carries the
- * gateway's bearer token; a 401 drops that token, obtains a new one (single flight in TokenManager)
- * and retries the call exactly once.
+ * Typed operations of the Veeam Backup for AWS REST API used by the gateway, over the composed
+ * upstream call (chain.ts: cache, retry, token, breaker, fair queue). Requests are checked against
+ * the API revision in use first: what the revision lacks is refused before any data call.
  */
-import type {
-  ProductVersionDto,
-  ProtectedItemsPageDto,
-  SessionDto,
-  SessionLogDto,
-  SessionsPageDto,
-} from './dto';
-import { UpstreamBadResponseError, UpstreamHttpError } from './errors';
-import type { UpstreamHttp, UpstreamRequest } from './http-client';
+import type { ProductVersionDto, ProtectedItemsPageDto, SessionDto, SessionLogDto, SessionsPageDto } from './dto';
+import { UpstreamBadResponseError, UpstreamRevisionLacksError } from './errors';
+import type { UpstreamTransport } from './chain';
 import { protectedItemsQuery, sessionsQuery, type ListProtectedItemsParams, type ListSessionsParams } from './query';
-import type { ResponseCache } from './response-cache';
-import { DEFAULT_RETRY, withRetry, type RetryOptions } from './resilience/retry';
+import { KNOWN_REVISIONS, revisionHas, revisionIntroducingParameter, revisionIntroducingType, type ApiRevision } from './revisions';
 import type { TokenManager } from './token-manager';
+import type { CallPriority, CallStats, UpstreamCallContext } from './transport';
+
+export type { CallStats };
 
 /** How long answers may be reused. 0 = only shared while in flight. */
 export interface CachePolicy {
@@ -27,11 +23,6 @@ export interface CachePolicy {
 
 export const NO_CACHING: CachePolicy = { finishedItemsTtlMs: 0, liveTtlMs: 0 };
 
-export interface CallStats {
-  /** Upstream calls this caller caused, retries included. */
-  upstreamCalls: number;
-}
-
 export interface CallOptions {
   /** Aborts the upstream call (client gone, request deadline). */
   signal?: AbortSignal;
@@ -39,6 +30,10 @@ export interface CallOptions {
   stats?: CallStats;
   /** Epoch ms: no retry starts after it (the GraphQL request's deadline). */
   deadline?: number;
+  /** The client the call is made for: calls waiting for the appliance are served round robin by it. */
+  clientId?: string;
+  /** `high` for readiness probes: served before queued client calls. */
+  priority?: CallPriority;
 }
 
 export interface ProtectedItemsCallOptions extends CallOptions {
@@ -46,41 +41,32 @@ export interface ProtectedItemsCallOptions extends CallOptions {
   sessionFinished?: boolean;
 }
 
-type DataRequest = Omit<UpstreamRequest, 'method' | 'headers' | 'body'> & {
-  stats?: CallStats;
-  ttlMs?: number;
-  deadline?: number;
-};
-
 export class VeeamClient {
   constructor(
-    private readonly http: UpstreamHttp,
+    private readonly transport: UpstreamTransport,
     private readonly tokens: TokenManager,
-    private readonly cache?: ResponseCache,
     private readonly policy: CachePolicy = NO_CACHING,
-    private readonly retry: RetryOptions = DEFAULT_RETRY,
-    private readonly onRetry?: (endpoint: string) => void,
   ) {}
 
+  /** The API revision in use (after the first login when negotiating). */
+  get revision(): string | undefined {
+    return this.tokens.revision;
+  }
+
   async listSessions(params: ListSessionsParams, options: CallOptions = {}): Promise<SessionsPageDto> {
-    const body = await this.get<SessionsPageDto>({
-      path: '/sessions',
-      query: sessionsQuery(params),
-      endpoint: 'GET /sessions',
-      ttlMs: this.policy.liveTtlMs,
-      ...options,
-    });
-    return expectPage(body, 'GET /sessions');
+    const endpoint = 'GET /sessions';
+    await this.checkRevision(endpoint, params);
+    const body = await this.get<SessionsPageDto>('/sessions', sessionsQuery(params), context(endpoint, options, this.policy.liveTtlMs));
+    return expectPage(body, endpoint);
   }
 
   async getSession(id: string, options: CallOptions = {}): Promise<SessionDto> {
     const endpoint = 'GET /sessions/{id}';
-    const body = await this.get<SessionDto>({
-      path: `/sessions/${encodeURIComponent(id)}`,
-      endpoint,
-      ttlMs: this.policy.liveTtlMs,
-      ...options,
-    });
+    const body = await this.get<SessionDto>(
+      `/sessions/${encodeURIComponent(id)}`,
+      undefined,
+      context(endpoint, options, this.policy.liveTtlMs),
+    );
     if (!isRecord(body) || typeof body.id !== 'string') throw new UpstreamBadResponseError(endpoint, 'not a session');
     return body;
   }
@@ -93,24 +79,22 @@ export class VeeamClient {
   ): Promise<ProtectedItemsPageDto> {
     const endpoint = 'GET /sessions/{id}/protectedItems';
     const { sessionFinished, ...call } = options;
-    const body = await this.get<ProtectedItemsPageDto>({
-      path: `/sessions/${encodeURIComponent(sessionId)}/protectedItems`,
-      query: protectedItemsQuery(params),
-      endpoint,
-      ttlMs: sessionFinished ? this.policy.finishedItemsTtlMs : this.policy.liveTtlMs,
-      ...call,
-    });
+    const ttlMs = sessionFinished ? this.policy.finishedItemsTtlMs : this.policy.liveTtlMs;
+    const body = await this.get<ProtectedItemsPageDto>(
+      `/sessions/${encodeURIComponent(sessionId)}/protectedItems`,
+      protectedItemsQuery(params),
+      context(endpoint, call, ttlMs),
+    );
     return expectPage(body, endpoint);
   }
 
   async getSessionLog(sessionId: string, options: CallOptions = {}): Promise<SessionLogDto> {
     const endpoint = 'GET /sessions/{id}/log';
-    const body = await this.get<SessionLogDto>({
-      path: `/sessions/${encodeURIComponent(sessionId)}/log`,
-      endpoint,
-      ttlMs: this.policy.liveTtlMs,
-      ...options,
-    });
+    const body = await this.get<SessionLogDto>(
+      `/sessions/${encodeURIComponent(sessionId)}/log`,
+      undefined,
+      context(endpoint, options, this.policy.liveTtlMs),
+    );
     if (!isRecord(body) || (body.log !== undefined && !Array.isArray(body.log))) {
       throw new UpstreamBadResponseError(endpoint, 'not a session log');
     }
@@ -118,46 +102,44 @@ export class VeeamClient {
   }
 
   async getVersion(options: CallOptions = {}): Promise<ProductVersionDto> {
-    const body = await this.get<ProductVersionDto>({ path: '/system/version', endpoint: 'GET /system/version', ...options });
-    if (!isRecord(body)) throw new UpstreamBadResponseError('GET /system/version', 'not a version');
+    const endpoint = 'GET /system/version';
+    const body = await this.get<ProductVersionDto>('/system/version', undefined, context(endpoint, options, 0));
+    if (!isRecord(body)) throw new UpstreamBadResponseError(endpoint, 'not a version');
     return body;
   }
 
-  /** Through the cache when there is one: identical GETs in flight are shared, fresh answers reused. */
-  private get<T>(req: DataRequest): Promise<T | undefined> {
-    if (!this.cache) return this.retried<T>(req);
-    const key = `${req.path}?${req.query ?? ''}`;
-    const { signal, ...shared } = req;
-    return this.cache.get(req.endpoint, key, req.ttlMs ?? 0, (sharedSignal) => this.retried<T>({ ...shared, signal: sharedSignal }), signal);
+  private get<T>(path: string, query: string | undefined, callContext: UpstreamCallContext): Promise<T | undefined> {
+    return this.transport.get<T>({ path, query, context: callContext });
   }
 
-  /** GETs are idempotent: transient failures are retried with backoff, within the deadline. */
-  private retried<T>(req: DataRequest): Promise<T | undefined> {
-    return withRetry(() => this.authorised<T>(req), this.retry, {
-      signal: req.signal,
-      deadline: req.deadline,
-      onRetry: () => this.onRetry?.(req.endpoint),
-    });
-  }
-
-  private async authorised<T>(req: DataRequest): Promise<T | undefined> {
-    const token = await this.tokens.getAccessToken();
-    try {
-      return await this.send<T>(req, token);
-    } catch (error) {
-      if (!(error instanceof UpstreamHttpError) || error.status !== 401) throw error;
-      this.tokens.invalidate(token);
-      // Exactly one retry: a second 401 means the new token is refused too, which retrying won't fix.
-      return this.send<T>(req, await this.tokens.getAccessToken());
+  /**
+   * Refuses what the revision in use lacks: an older appliance would ignore an unknown parameter
+   * (an unfiltered list: wrong data, silently) or reject the value. Logs in first when needed (token
+   * calls only): the revision is known for sure before any data call.
+   */
+  private async checkRevision(endpoint: string, params: ListSessionsParams): Promise<void> {
+    const needs: Array<[feature: string, revision: ApiRevision | undefined]> = [];
+    if (params.parentSessionId !== undefined) needs.push(['the ParentSessionId filter', revisionIntroducingParameter('ParentSessionId')]);
+    for (const type of params.types ?? []) needs.push([`the session type ${type}`, revisionIntroducingType(type)]);
+    const later = needs.filter((need): need is [string, ApiRevision] => need[1] !== undefined && need[1] !== KNOWN_REVISIONS[0]);
+    if (later.length === 0) return;
+    const inUse = await this.tokens.currentRevision();
+    for (const [feature, revision] of later) {
+      if (!revisionHas(inUse, revision)) throw new UpstreamRevisionLacksError(endpoint, feature, revision, inUse);
     }
   }
+}
 
-  private async send<T>(req: DataRequest, token: string): Promise<T | undefined> {
-    const { stats, ttlMs: _ttlMs, deadline: _deadline, ...request } = req;
-    if (stats) stats.upstreamCalls += 1;
-    const { body } = await this.http.request<T>({ ...request, method: 'GET', headers: { authorization: `Bearer ${token}` } });
-    return body;
-  }
+function context(endpoint: string, options: CallOptions, cacheTtlMs: number | undefined): UpstreamCallContext {
+  return {
+    endpoint,
+    signal: options.signal,
+    stats: options.stats,
+    deadline: options.deadline,
+    clientId: options.clientId,
+    priority: options.priority,
+    cacheTtlMs,
+  };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> & object {

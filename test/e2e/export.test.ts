@@ -3,8 +3,12 @@
  * CSV, a mid-stream failure visible in the file, a disconnect that stops the paging, and 100,000
  * sessions streamed with bounded memory.
  */
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { parse } from 'csv-parse';
 import { request } from 'undici';
 import { csvLine } from '../../src/exports/formats';
 import { startStack, type Stack } from '../helpers/stack';
@@ -28,6 +32,19 @@ beforeEach(() => {
 async function get(path: string) {
   const response = await request(`${stack.gateway.url}${path}`);
   return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
+}
+
+/** Reads a body until it ends or the connection fails: what a client got, and how it ended. */
+async function readUntilFailure(path: string, headers: Record<string, string> = {}) {
+  const response = await request(`${stack.gateway.url}${path}`, { headers });
+  const chunks: Buffer[] = [];
+  let error: unknown;
+  try {
+    for await (const chunk of response.body) chunks.push(chunk as Buffer);
+  } catch (failure) {
+    error = failure;
+  }
+  return { status: response.statusCode, headers: response.headers, bytes: Buffer.concat(chunks), error };
 }
 
 /** RFC 4180 parsing, enough for the test: quoted fields with doubled quotes and embedded commas. */
@@ -89,13 +106,69 @@ describe('GET /export/sessions.csv', () => {
     expect(stack.sim.counters.total()).toBe(0);
   });
 
-  it('ends with an explicit error line when the appliance fails midway', async () => {
+  it('fails for the client when the appliance fails midway, after a machine-readable #ERROR trailer', async () => {
     stack.sim.knobs.faultRules = [{ pathIncludes: '/sessions', queryIncludes: 'Offset=600', status: 500, errorCode: 'UnknownError' }];
-    const response = await get('/export/sessions.csv');
+    const response = await readUntilFailure('/export/sessions.csv');
     expect(response.status).toBe(200);
-    const rows = parseCsv(response.text);
+    expect(response.error).toBeDefined(); // the body never completed: the connection was cut
+    const rows = parseCsv(response.bytes.toString('utf8'));
     expect(rows[rows.length - 1]).toEqual(['#ERROR', 'UPSTREAM_ERROR', 'The Veeam appliance failed (500)']);
     expect(rows.length - 2).toBe(600); // header, 3 full pages, the error line
+  });
+
+  it('makes a pandas-style reader (csv-parse over the HTTP stream) fail instead of loading a wrong row', async () => {
+    stack.sim.knobs.faultRules = [{ pathIncludes: '/sessions', queryIncludes: 'Offset=400', status: 500, errorCode: 'UnknownError' }];
+    const response = await request(`${stack.gateway.url}/export/sessions.csv`);
+    const frame: Array<Record<string, string>> = [];
+    // relax_column_count: the parser alone would accept the trailer as a row; the transport must fail.
+    const reading = pipeline(
+      response.body,
+      parse({ columns: true, relax_column_count: true }),
+      new Writable({
+        objectMode: true,
+        write(row: Record<string, string>, _encoding, done) {
+          frame.push(row);
+          done();
+        },
+      }),
+    );
+    const error = await reading.then(() => undefined, (failure: unknown) => failure);
+    expect(error).toBeInstanceOf(Error);
+    expect((error as { code?: string }).code ?? '').not.toMatch(/^CSV_/);
+  });
+
+  it('compresses with br or gzip as negotiated, flushing rows as pages arrive', async () => {
+    const plain = await get('/export/sessions.csv?types=POLICY');
+    for (const [encoding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+      const response = await readUntilFailure('/export/sessions.csv?types=POLICY', { 'accept-encoding': `${encoding}, identity;q=0.5` });
+      expect(response.error).toBeUndefined();
+      expect(response.headers['content-encoding']).toBe(encoding);
+      expect(String(response.headers['vary'])).toMatch(/accept-encoding/);
+      expect(decode(response.bytes).toString('utf8')).toBe(plain.text);
+      expect(response.bytes.length).toBeLessThan(plain.text.length / 3);
+    }
+    expect(plain.headers['content-encoding']).toBeUndefined();
+  });
+
+  it('fails a compressed export midway too', async () => {
+    stack.sim.knobs.faultRules = [{ pathIncludes: '/sessions', queryIncludes: 'Offset=200', status: 500, errorCode: 'UnknownError' }];
+    const response = await readUntilFailure('/export/sessions.csv', { 'accept-encoding': 'gzip' });
+    expect(response.headers['content-encoding']).toBe('gzip');
+    expect(response.error).toBeDefined();
+  });
+
+  it('stops after `limit` rows for a preview, asking the appliance for no more', async () => {
+    stack.sim.resetRequests();
+    const response = await get('/export/sessions.csv?limit=5');
+    const rows = parseCsv(response.text);
+    expect(rows).toHaveLength(6);
+    expect(rows.slice(1).map((r) => r[0])).toEqual([...stack.sim.data.sessions].sort((a, b) => a.usn - b.usn).slice(0, 5).map((s) => s.id));
+    expect(stack.sim.requests.filter((r) => r.endpoint === 'GET /sessions').map((r) => r.query)).toEqual(['Offset=0&Limit=5&Sort=usnAsc']);
+    const items = parseCsv((await get('/export/protected-items.csv?types=POLICY&limit=7')).text);
+    expect(items).toHaveLength(8);
+    for (const bad of ['limit=0', 'limit=-3', 'limit=ten', 'limit=100000000']) {
+      expect((await get(`/export/sessions.csv?${bad}`)).status).toBe(400);
+    }
   });
 
   it('answers a failure before the first row with an HTTP error, not a 200', async () => {
@@ -113,8 +186,9 @@ describe('GET /export/sessions.ndjson and /export/protected-items.csv', () => {
     expect(lines.length).toBe(stack.sim.data.sessions.filter((s) => s.type === 'RetentionActivity').length);
     expect(lines.every((l) => l.type === 'RetentionActivity')).toBe(true);
     stack.sim.knobs.faultRules = [{ pathIncludes: '/sessions', queryIncludes: 'Offset=200', status: 500 }];
-    const failed = await get('/export/sessions.ndjson');
-    expect(JSON.parse(failed.text.trim().split('\n').pop() ?? '{}')).toEqual({ error: { code: 'UPSTREAM_ERROR', message: 'The Veeam appliance failed (500)' } });
+    const failed = await readUntilFailure('/export/sessions.ndjson');
+    expect(failed.error).toBeDefined();
+    expect(JSON.parse(failed.bytes.toString('utf8').trim().split('\n').pop() ?? '{}')).toEqual({ error: { code: 'UPSTREAM_ERROR', message: 'The Veeam appliance failed (500)' } });
   });
 
   it('lists one row per session × protected item', async () => {

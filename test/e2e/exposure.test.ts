@@ -39,7 +39,9 @@ describe('CORS', () => {
 
 describe('in production', () => {
   it('errors carry no stack trace, no upstream endpoint, no URL', async () => {
-    const stack = await startStack({ env: { NODE_ENV: 'production' } });
+    // A production configuration names an appliance (the stack then points the gateway at the simulator).
+    const production = { NODE_ENV: 'production', VEEAM_BASE_URL: 'https://appliance.invalid:11005', VEEAM_USERNAME: 'svc', VEEAM_PASSWORD: 'unused', AUTH_MODE: 'none' };
+    const stack = await startStack({ env: production });
     try {
       const victim = stack.sim.data.sessions[0]?.id ?? '';
       stack.sim.knobs.faultRules = [{ pathIncludes: `${victim}/log`, status: 500, errorCode: 'UnknownError' }];

@@ -2,6 +2,7 @@
  * The GraphQL API end to end: gateway + simulator over HTTP. Upstream load is read from the
  * simulator's own counters and recorded query strings.
  */
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { request } from 'undici';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -122,7 +123,7 @@ describe('nested protectedItems through DataLoader', () => {
     sessions(filter: {types: [POLICY]}, page: {limit: $limit}) {
       items {
         id
-        protectedItems(page: {limit: 20}) { totalCount items { id name status region } }
+        protectedItems(page: {limit: 20}) { totalCount items { instanceId name status region } }
         again: protectedItems(page: {limit: 20}) { totalCount }
         ...More
       }
@@ -143,10 +144,10 @@ describe('nested protectedItems through DataLoader', () => {
     expect(dataCalls('GET /sessions/{id}/protectedItems')).toBe(backupIds.size);
     expect(queriesOf('GET /sessions/{id}/protectedItems').every((q) => q === 'Offset=0&Limit=20')).toBe(true);
     for (const session of items) {
-      const page = session['protectedItems'] as { totalCount: number; items: Array<{ id: string }> };
+      const page = session['protectedItems'] as { totalCount: number; items: Array<{ instanceId: string }> };
       const expected = stack.sim.data.protectedItems(session.id) ?? [];
       expect(page.totalCount).toBe(expected.length);
-      expect(page.items.map((i) => i.id)).toEqual(expected.slice(0, 20).map((i) => i.id));
+      expect(page.items.map((i) => i.instanceId)).toEqual(expected.slice(0, 20).map((i) => i.id));
       expect((session['again'] as { totalCount: number }).totalCount).toBe(expected.length);
     }
   });
@@ -255,6 +256,53 @@ describe('the HTTP surface', () => {
     });
     expect(response.statusCode).toBe(200);
     expect(((await response.body.json()) as { data: { sessions: { totalCount: number } } }).data.sessions.totalCount).toBe(500);
+  });
+
+  it('compresses answers over 1 KiB with br or gzip as the client accepts, and says so in Vary', async () => {
+    const body = JSON.stringify({ query: '{ sessions(page: {limit: 50}) { items { id name type status usn startTime stopTime durationMs } } }' });
+    const post = (acceptEncoding?: string) =>
+      request(`${stack.gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(acceptEncoding ? { 'accept-encoding': acceptEncoding } : {}) },
+        body,
+      });
+    const plain = await post();
+    const text = await plain.body.text();
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    expect(String(plain.headers['vary'])).toMatch(/accept-encoding/);
+    for (const [accept, encoding, decode] of [
+      ['gzip, deflate, br', 'br', brotliDecompressSync],
+      ['gzip;q=1, br;q=0.5', 'gzip', gunzipSync],
+    ] as const) {
+      const response = await post(accept);
+      const bytes = Buffer.from(await response.body.arrayBuffer());
+      expect(response.headers['content-encoding']).toBe(encoding);
+      expect(bytes.length).toBeLessThan(text.length / 3);
+      expect(decode(bytes).toString('utf8')).toBe(text);
+    }
+    const small = await request(`${stack.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'accept-encoding': 'br' },
+      body: JSON.stringify({ query: '{ sessions(page: {limit: 1}) { totalCount } }' }),
+    });
+    expect(small.headers['content-encoding']).toBeUndefined(); // under 1 KiB: not worth it
+    await small.body.dump();
+  });
+
+  it('refuses a mutation with OPERATION_NOT_SUPPORTED and a 400, before any upstream call', async () => {
+    const result = await stack.gql('mutation { sessions { totalCount } }');
+    expect(result.status).toBe(400);
+    expect(result.errors?.[0]?.extensions?.['code']).toBe('OPERATION_NOT_SUPPORTED');
+    expect(stack.sim.counters.total()).toBe(0);
+  });
+
+  it('answers Long as a string and durations as numbers', async () => {
+    const result = await stack.gql<SessionsData>('{ sessions(filter: {status: [SUCCEEDED]}, page: {limit: 3}) { items { id usn durationMs } } }');
+    for (const session of result.data?.sessions.items ?? []) {
+      const record = stack.sim.data.sessions.find((s) => s.id === session.id);
+      expect(session['usn']).toBe(String(record?.usn));
+      expect(session['durationMs']).toBe(record?.executionDuration);
+    }
   });
 
   it('answers malformed JSON with a 400, not a 500', async () => {

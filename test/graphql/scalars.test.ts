@@ -16,10 +16,12 @@ describe('DateTime', () => {
 });
 
 describe('Long', () => {
-  it('outputs a number while safe and a string beyond', () => {
-    expect(LongScalar.serialize(42)).toBe(42);
+  it('always outputs a decimal string, small or big, so clients type it one way', () => {
+    expect(LongScalar.serialize(42)).toBe('42');
+    expect(LongScalar.serialize('007')).toBe('7');
     expect(LongScalar.serialize('9007199254740993')).toBe('9007199254740993');
     expect(LongScalar.serialize(BigInt('9223372036854775807'))).toBe('9223372036854775807');
+    expect(() => LongScalar.serialize(1.5)).toThrow(/cannot represent/);
   });
 
   it('accepts numbers and decimal strings within int64 and keeps big values exact', () => {

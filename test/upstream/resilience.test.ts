@@ -1,6 +1,6 @@
 /**
- * The resilience primitives on their own, with injected clocks and randomness (no sleeping).
- * The fault suite exercises them end to end against the simulator.
+ * The interceptors' decision parts on their own, with injected clocks and randomness (no sleeping).
+ * The fault suite exercises the composed chain end to end against the simulator.
  */
 import {
   CircuitOpenError,
@@ -10,9 +10,9 @@ import {
   UpstreamOverloadedError,
   UpstreamTimeoutError,
 } from '../../src/upstream/errors';
-import { CircuitBreaker } from '../../src/upstream/resilience/circuit-breaker';
-import { ConcurrencyLimiter } from '../../src/upstream/resilience/concurrency-limiter';
-import { backoffMs, isRetryable, withRetry } from '../../src/upstream/resilience/retry';
+import { CircuitBreaker } from '../../src/upstream/interceptors/circuit-breaker';
+import { FairQueue } from '../../src/upstream/interceptors/concurrency';
+import { backoffMs, isRetryable, retryDelay } from '../../src/upstream/interceptors/retry';
 
 const http = (status: number, retryAfterSeconds?: number) =>
   new UpstreamHttpError({ endpoint: 'GET /sessions', status, retryAfterSeconds });
@@ -41,19 +41,13 @@ describe('retry', () => {
     expect(backoffMs(1, http(429, 5), options)).toBeUndefined();
   });
 
-  it('stops at maxAttempts and never retries past the deadline', async () => {
-    let calls = 0;
-    const failing = async () => {
-      calls += 1;
-      throw http(503);
-    };
-    await expect(withRetry(failing, { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 1 })).rejects.toBeInstanceOf(UpstreamHttpError);
-    expect(calls).toBe(3);
-    calls = 0;
-    await expect(
-      withRetry(failing, { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000, random: () => 1 }, { deadline: Date.now() + 500 }),
-    ).rejects.toBeInstanceOf(UpstreamHttpError);
-    expect(calls).toBe(1);
+  it('stops at maxAttempts and never retries past the deadline', () => {
+    const options = { maxAttempts: 3, baseDelayMs: 1_000, maxDelayMs: 1_000, random: () => 1, now: () => 10_000 };
+    expect(retryDelay(1, http(503), options, undefined)).toBe(1_000);
+    expect(retryDelay(2, http(503), options, undefined)).toBe(1_000);
+    expect(retryDelay(3, http(503), options, undefined)).toBeUndefined();
+    expect(retryDelay(1, http(503), options, 10_500)).toBeUndefined();
+    expect(retryDelay(1, http(404), options, undefined)).toBeUndefined();
   });
 });
 
@@ -109,36 +103,77 @@ describe('circuit breaker', () => {
   });
 });
 
-describe('concurrency limiter', () => {
-  it('runs at most maxConcurrent at once, queues up to maxQueue, sheds the rest', async () => {
-    const limiter = new ConcurrencyLimiter(2, 1);
-    const releases: Array<() => void> = [];
-    const task = () => new Promise<void>((resolve) => releases.push(resolve));
-    const running = [limiter.run('x', task), limiter.run('x', task), limiter.run('x', task)];
-    await Promise.resolve();
-    expect(limiter.inFlight).toBe(2);
-    expect(limiter.waiting).toBe(1);
-    await expect(limiter.run('x', task)).rejects.toBeInstanceOf(UpstreamOverloadedError);
-    releases.shift()?.();
-    await running[0];
-    await new Promise((resolve) => setImmediate(resolve));
-    expect(limiter.inFlight).toBe(2);
-    expect(limiter.waiting).toBe(0);
-    releases.forEach((release) => release());
-    await Promise.all(running);
-    expect(limiter.inFlight).toBe(0);
+describe('fair queue', () => {
+  /** Enters a call that records when it starts and fails; returns its release. */
+  function enter(
+    queue: FairQueue,
+    log: string[],
+    name: string,
+    clientId: string,
+    options: { priority?: 'high'; signal?: AbortSignal } = {},
+  ) {
+    queue.enter(
+      { endpoint: 'GET /sessions', clientId, ...options },
+      () => log.push(name),
+      (error) => log.push(`${name}:${error.constructor.name}`),
+    );
+  }
+
+  it('runs at most maxConcurrent at once, queues up to maxQueue, sheds the rest', () => {
+    const queue = new FairQueue({ maxConcurrent: 2, maxQueue: 1 });
+    const log: string[] = [];
+    ['a1', 'a2', 'a3', 'a4'].forEach((name) => enter(queue, log, name, 'a'));
+    expect(log).toEqual(['a1', 'a2', `a4:${UpstreamOverloadedError.name}`]);
+    expect(queue.inFlight).toBe(2);
+    expect(queue.waiting).toBe(1);
+    queue.release();
+    expect(log).toEqual(['a1', 'a2', 'a4:UpstreamOverloadedError', 'a3']);
+    queue.release();
+    queue.release();
+    expect(queue.inFlight).toBe(0);
   });
 
-  it('drops a queued call whose caller aborts', async () => {
-    const limiter = new ConcurrencyLimiter(1, 5);
-    let release: () => void = () => undefined;
-    const first = limiter.run('x', () => new Promise<void>((resolve) => (release = resolve)));
+  it('serves two clients in turn: one client with 100 queued calls does not hold the other back', () => {
+    const queue = new FairQueue({ maxConcurrent: 1, maxQueue: 1_000 });
+    const log: string[] = [];
+    enter(queue, log, 'running', 'export');
+    for (let i = 0; i < 100; i += 1) enter(queue, log, `export-${i}`, 'export');
+    enter(queue, log, 'dashboard', 'dashboard');
+    for (let slot = 0; slot < 3; slot += 1) queue.release();
+    // The dashboard's one call is served within the next two slots, not after the hundred.
+    expect(log).toEqual(['running', 'export-0', 'dashboard', 'export-1']);
+  });
+
+  it('serves readiness and token calls before queued client calls', () => {
+    const queue = new FairQueue({ maxConcurrent: 1, maxQueue: 10 });
+    const log: string[] = [];
+    enter(queue, log, 'running', 'a');
+    enter(queue, log, 'a1', 'a');
+    enter(queue, log, 'probe', 'gateway', { priority: 'high' });
+    queue.release();
+    expect(log).toEqual(['running', 'probe']);
+  });
+
+  it("when full, lets a client under its share take the place of the largest queue's newest call", () => {
+    const queue = new FairQueue({ maxConcurrent: 1, maxQueue: 3 });
+    const log: string[] = [];
+    enter(queue, log, 'running', 'export');
+    ['e1', 'e2', 'e3'].forEach((name) => enter(queue, log, name, 'export'));
+    enter(queue, log, 'dashboard', 'dashboard');
+    expect(log).toEqual(['running', 'e3:UpstreamOverloadedError']);
+    expect(queue.waiting).toBe(3);
+  });
+
+  it('drops a queued call whose caller aborts', () => {
+    const queue = new FairQueue({ maxConcurrent: 1, maxQueue: 5 });
+    const log: string[] = [];
+    enter(queue, log, 'running', 'a');
     const controller = new AbortController();
-    const queued = limiter.run('x', async () => 'never', controller.signal);
+    enter(queue, log, 'queued', 'b', { signal: controller.signal });
     controller.abort();
-    await expect(queued).rejects.toBeInstanceOf(UpstreamAbortedError);
-    expect(limiter.waiting).toBe(0);
-    release();
-    await first;
+    expect(log).toEqual(['running', `queued:${UpstreamAbortedError.name}`]);
+    expect(queue.waiting).toBe(0);
+    queue.release();
+    expect(queue.inFlight).toBe(0);
   });
 });

@@ -156,9 +156,9 @@ describe('failures are typed by kind', () => {
     const dead = createUpstream({ ...upstreamConfigFor(sim), baseUrl: url }, captureLogs().logger);
     const failure = await dead.client.listSessions({ limit: 1 }).catch((e: unknown) => e);
     await dead.close();
-    // The login is the first call: its failure is reported as an auth failure caused by the network.
-    expect(failure).toMatchObject({ code: 'UPSTREAM_AUTH_FAILED', reason: 'TOKEN_ENDPOINT_FAILED' });
-    expect((failure as Error & { cause: unknown }).cause).toBeInstanceOf(UpstreamNetworkError);
+    // The login is the first call, and no answer is not a login failure: it is the network error it is.
+    expect(failure).toBeInstanceOf(UpstreamNetworkError);
+    expect(failure).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', causeCode: 'ECONNREFUSED', endpoint: 'POST /token' });
     expect((failure as Error).message).toMatch(/unreachable \(ECONNREFUSED\)/);
   });
 

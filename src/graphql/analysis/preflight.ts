@@ -2,54 +2,39 @@
  * Argument validation for the whole operation before anything executes. Root fields run in parallel
  * and nested fields after their parents' upstream calls, so validating in resolvers alone would let
  * a valid `sessions` call go out before an invalid `session(id)` or `protectedItems(search)` fails.
- * The validators are the resolvers' own (inputs.ts): one definition of what is valid.
+ * The validators are the resolvers' own (sessions/normalise.ts): one definition of what is valid.
+ * Reads the operation walk (operation-walk.ts) that the limits and the cost model read too.
  */
-import type { GraphQLObjectType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
 import type { GatewayLimits } from '../../sessions/limits';
-import {
-  normalisePage,
-  protectedItemsArgs,
-  requireUuid,
-  sessionFilter,
-  sessionSort,
-} from '../../sessions/normalise';
+import { normalisePage, protectedItemsArgs, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import type { PageInput, ProtectedItemSort, SessionFilter, SessionSort } from '../generated/resolvers-types';
-import { argumentsOf, collectFields, itemsSelections, type WalkOptions } from './operation-fields';
+import type { MergedField, OperationWalk } from './operation-walk';
 
-function checkSessionSelections(sessionType: GraphQLObjectType, sets: SelectionSetNode[], options: WalkOptions, limits: GatewayLimits): void {
-  for (const { node } of sets.flatMap((set) => collectFields(set, options))) {
-    const field = sessionType.getFields()[node.name.value];
-    if (!field || node.name.value !== 'protectedItems') continue;
-    const args = argumentsOf(field, node, options.variables);
-    if (args) {
-      protectedItemsArgs(
-        args as { search?: string | null; sort?: ProtectedItemSort[] | null; page?: PageInput | null },
-        limits,
-      );
-    }
+function checkSessionFields(fields: readonly MergedField[], limits: GatewayLimits): void {
+  for (const field of fields) {
+    if (field.name !== 'protectedItems' || !field.args) continue;
+    protectedItemsArgs(
+      field.args as { search?: string | null; sort?: ProtectedItemSort[] | null; page?: PageInput | null },
+      limits,
+    );
   }
 }
 
-/** Throws the first BAD_USER_INPUT the resolvers would throw, before any of them runs. */
-export function preflight(schema: GraphQLSchema, operation: OperationDefinitionNode, options: WalkOptions, limits: GatewayLimits): void {
-  const query = schema.getQueryType();
-  const sessionType = schema.getType('Session') as GraphQLObjectType | undefined;
-  if (!query || !sessionType || operation.operation !== 'query') return;
-  for (const { node } of collectFields(operation.selectionSet, options)) {
-    const field = query.getFields()[node.name.value];
-    if (!field) continue;
-    const args = argumentsOf(field, node, options.variables);
-    if (!args) continue; // coercion fails at execution, before any resolver
-    if (node.name.value === 'sessions') {
+/** Throws the first InvalidInputError (BAD_USER_INPUT) the resolvers would throw, before any of them runs. */
+export function preflight(walk: OperationWalk, limits: GatewayLimits): void {
+  for (const field of walk.root) {
+    const args = field.args;
+    if (!field.definition || !args) continue; // coercion fails at execution, before any resolver
+    if (field.name === 'sessions') {
       normalisePage(args['page'] as PageInput | null | undefined, limits, 'page');
       sessionFilter(args['filter'] as SessionFilter | null | undefined);
       sessionSort(args['sort'] as SessionSort[] | null | undefined);
-      checkSessionSelections(sessionType, itemsSelections(node.selectionSet, options), options, limits);
-    } else if (node.name.value === 'sessionStats' || node.name.value === 'topFailingItems') {
+      for (const items of field.children) if (items.name === 'items') checkSessionFields(items.children, limits);
+    } else if (field.name === 'sessionStats' || field.name === 'topFailingItems') {
       sessionFilter(args['filter'] as SessionFilter | null | undefined);
-    } else if (node.name.value === 'session') {
+    } else if (field.name === 'session') {
       requireUuid(String(args['id']), 'id');
-      checkSessionSelections(sessionType, node.selectionSet ? [node.selectionSet] : [], options, limits);
+      checkSessionFields(field.children, limits);
     }
   }
 }

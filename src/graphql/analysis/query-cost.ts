@@ -1,91 +1,79 @@
 /**
- * How much one operation may ask of the appliance, known before anything runs: its depth, its
- * aliases, and its cost = the worst-case number of upstream calls, computed from the document AND
- * the variables (a page size passed as a variable counts: ChilliCream/graphql-platform#7697).
+ * How much one operation may ask of the appliance and of the gateway's memory, known before anything
+ * runs, from ONE walk of the document (operation-walk.ts) and the variables (a page size passed as a
+ * variable counts: ChilliCream/graphql-platform#7697): depth, aliases, rows (response-shape.ts) and
+ * cost = the worst-case number of upstream calls.
  *
  * The model follows the resolvers: `sessions(page)` costs ceil(limit / upstream page size) list calls
  * and yields up to `limit` sessions; `session(id)` one call and one session; per session, each
  * distinct `protectedItems(args)` costs ceil(limit / page size) calls and `log` one call (DataLoader
  * shares identical ones). Whether a session is a backup session is unknown in advance: worst case.
+ * Reports are costed in report-cost.ts; what depends on a count is left as probes for the caller.
  */
-import type { GraphQLObjectType, GraphQLSchema, OperationDefinitionNode, SelectionSetNode } from 'graphql';
+import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
 import { DEFAULT_PAGE_LIMIT } from '../../sessions/limits';
-import { argumentsOf, collectFields, itemsSelections, type WalkOptions } from './operation-fields';
+import { walkOperation, type MergedField, type OperationWalk, type WalkOptions } from './operation-walk';
+import { sessionStatsCost, topFailingItemsCost, type CountProbe } from './report-cost';
+import { responseShape, type ResponseShape } from './response-shape';
+
+export type { CountProbe };
 
 export interface CostOptions extends WalkOptions {
   upstreamPageSize: number;
 }
 
-export interface OperationShape {
-  /** Worst-case upstream calls. */
+export interface OperationShape extends ResponseShape {
+  /** Worst-case upstream calls known from the document (each count probe counted as one call). */
   cost: number;
-  /** Deepest field nesting (a root field is depth 1). */
-  depth: number;
-  aliases: number;
+  /** Report fields whose calls depend on a session count: settle them before execution. */
+  probes: CountProbe[];
+  /** Analysis steps taken: linear in the document. */
+  visits: number;
+  /** The walk itself, for the argument preflight. */
+  walk: OperationWalk;
 }
 
-function pageLimit(args: Record<string, unknown>): number {
-  const page = args['page'] as { limit?: unknown } | null | undefined;
+function pageLimit(args: Record<string, unknown> | undefined): number {
+  const page = args?.['page'] as { limit?: unknown } | null | undefined;
   const limit = typeof page?.limit === 'number' ? page.limit : DEFAULT_PAGE_LIMIT;
   return Math.max(0, limit);
 }
 
 const callsFor = (limit: number, pageSize: number): number => Math.ceil(Math.max(limit, 1) / pageSize);
 
-/**
- * Depth and aliases of a selection set. Introspection (`__schema`, `__type`) is not measured: its
- * type-reference nesting is deep by design, costs no upstream call, and INTROSPECTION switches it off.
- */
-function measure(selectionSet: SelectionSetNode, options: CostOptions, depth: number): { depth: number; aliases: number } {
-  let deepest = depth;
-  let aliases = 0;
-  for (const { node } of collectFields(selectionSet, options)) {
-    if (node.name.value.startsWith('__')) continue;
-    if (node.alias) aliases += 1;
-    if (node.selectionSet) {
-      const inner = measure(node.selectionSet, options, depth + 1);
-      deepest = Math.max(deepest, inner.depth);
-      aliases += inner.aliases;
-    } else {
-      deepest = Math.max(deepest, depth + 1);
-    }
-  }
-  return { depth: deepest, aliases };
-}
-
-/** Calls made per session for the fields selected on it, over every selection of it (distinct arguments only). */
-function perSessionCost(sessionType: GraphQLObjectType, selectionSets: SelectionSetNode[], options: CostOptions): number {
+/** Calls made per session for the fields selected on it (distinct arguments only). */
+function perSessionCost(fields: readonly MergedField[], pageSize: number): number {
   const distinct = new Map<string, number>();
-  for (const { node } of selectionSets.flatMap((set) => collectFields(set, options))) {
-    const field = sessionType.getFields()[node.name.value];
-    if (!field) continue;
-    if (node.name.value === 'log') distinct.set('log', 1);
-    if (node.name.value === 'protectedItems') {
-      const args = argumentsOf(field, node, options.variables) ?? {};
-      distinct.set(`items:${JSON.stringify(args)}`, callsFor(pageLimit(args), options.upstreamPageSize));
-    }
+  for (const field of fields) {
+    if (!field.definition) continue;
+    if (field.name === 'log') distinct.set('log', 1);
+    if (field.name === 'protectedItems') distinct.set(`items:${JSON.stringify(field.args ?? {})}`, callsFor(pageLimit(field.args), pageSize));
   }
   return [...distinct.values()].reduce((sum, calls) => sum + calls, 0);
 }
 
+const itemsOf = (field: MergedField): MergedField[] => field.children.filter((child) => child.name === 'items').flatMap((items) => [...items.children]);
+
 export function operationShape(schema: GraphQLSchema, operation: OperationDefinitionNode, options: CostOptions): OperationShape {
-  const { depth, aliases } = measure(operation.selectionSet, options, 0);
-  const query = schema.getQueryType();
-  const sessionType = schema.getType('Session') as GraphQLObjectType | undefined;
+  const walk = walkOperation(schema, operation, options);
+  const shape = responseShape(schema, walk);
+  const pageSize = options.upstreamPageSize;
   let cost = 0;
-  if (query && sessionType && operation.operation === 'query') {
-    for (const { node } of collectFields(operation.selectionSet, options)) {
-      const field = query.getFields()[node.name.value];
-      if (!field) continue;
-      const args = argumentsOf(field, node, options.variables) ?? {};
-      const perSession = (sets: SelectionSetNode[]): number => perSessionCost(sessionType, sets, options);
-      if (node.name.value === 'sessions') {
-        const limit = pageLimit(args);
-        cost += callsFor(limit, options.upstreamPageSize) + limit * perSession(itemsSelections(node.selectionSet, options));
-      } else if (node.name.value === 'session') {
-        cost += 1 + perSession(node.selectionSet ? [node.selectionSet] : []);
+  const probes: CountProbe[] = [];
+  if (operation.operation === 'query') {
+    for (const field of walk.root) {
+      if (!field.definition || field.parentType !== schema.getQueryType()) continue;
+      if (field.name === 'sessions') {
+        const limit = pageLimit(field.args);
+        cost += callsFor(limit, pageSize) + limit * perSessionCost(itemsOf(field), pageSize);
+      } else if (field.name === 'session') {
+        cost += 1 + perSessionCost(field.children, pageSize);
+      } else if (field.name === 'sessionStats' || field.name === 'topFailingItems') {
+        const report = field.name === 'sessionStats' ? sessionStatsCost(field, pageSize) : topFailingItemsCost(field, pageSize);
+        cost += report.calls;
+        probes.push(...report.probes);
       }
     }
   }
-  return { cost, depth, aliases };
+  return { ...shape, cost, probes, visits: walk.visits, walk };
 }

@@ -3,6 +3,7 @@ import { upstreamCall, validated } from '../errors';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import { assemblePage } from '../../sessions/pages';
+import { prefetchSessionChildren } from '../prefetch';
 
 export const Query: QueryResolvers = {
   async sessions(_parent, args, context) {
@@ -23,8 +24,10 @@ export const Query: QueryResolvers = {
     return result;
   },
 
-  session(_parent, args, context) {
+  session(_parent, args, context, info) {
     context.cachePolicy.restrict(context.cacheHints.liveSeconds);
-    return context.loaders.sessionById.load(validated(() => requireUuid(args.id, 'id')));
+    const id = validated(() => requireUuid(args.id, 'id'));
+    prefetchSessionChildren(id, info, context); // its log and items start with it: one round trip
+    return context.loaders.sessionById.load(id);
   },
 };

@@ -10,7 +10,8 @@ import { isFinished, protectsNothing } from '../../sessions/rules';
 import { validated } from '../errors';
 import { protectedItemsArgs } from '../../sessions/normalise';
 import { emptyPage } from '../../sessions/pages';
-
+import { protectedItemId } from '../identity';
+import type { ProtectedItemPageModel } from '../models';
 
 export const Session: SessionResolvers = {
   name: (session) => session.name ?? null,
@@ -26,7 +27,7 @@ export const Session: SessionResolvers = {
   stopTime: (session) => session.executionStopTime ?? null,
   durationMs: (session) => session.executionDuration ?? null,
 
-  protectedItems(session, args, context) {
+  async protectedItems(session, args, context): Promise<ProtectedItemPageModel> {
     const normalised = validated(() => protectedItemsArgs(args, context.limits));
     const finished = isFinished(session);
     context.cachePolicy.restrict(finished ? context.cacheHints.finishedItemsSeconds : context.cacheHints.liveSeconds);
@@ -34,7 +35,9 @@ export const Session: SessionResolvers = {
     if (protectsNothing(session)) {
       return emptyPage(normalised.page);
     }
-    return context.loaders.protectedItems.load({ sessionId: session.id, sessionFinished: finished, ...normalised });
+    const page = await context.loaders.protectedItems.load({ sessionId: session.id, sessionFinished: finished, ...normalised });
+    // Each item is this (session, instance) pair: see ProtectedItem's identity rule in the schema.
+    return { ...page, items: page.items.map((item) => ({ sessionId: session.id, item })) };
   },
 
   log(session, _args, context) {
@@ -44,9 +47,13 @@ export const Session: SessionResolvers = {
 };
 
 export const ProtectedItem: ProtectedItemResolvers = {
-  status: (item) => (item.status == null ? null : toProtectedItemStatus(item.status)),
-  rawStatus: (item) => item.status ?? null,
-  region: (item) => item.region ?? null,
+  id: ({ sessionId, item }) => protectedItemId(sessionId, item.id),
+  instanceId: ({ item }) => item.id,
+  sessionId: ({ sessionId }) => sessionId,
+  name: ({ item }) => item.name,
+  status: ({ item }) => (item.status == null ? null : toProtectedItemStatus(item.status)),
+  rawStatus: ({ item }) => item.status ?? null,
+  region: ({ item }) => item.region ?? null,
 };
 
 export const SessionLogEntry: SessionLogEntryResolvers = {

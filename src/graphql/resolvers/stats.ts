@@ -7,12 +7,16 @@ import { DurationFolder } from '../../sessions/durations';
 import { SESSION_STATUS, SESSION_TYPE } from '../../sessions/enums';
 import { forEachSessionItems } from '../../sessions/items';
 import { sessionFilter, type SessionFilterParams } from '../../sessions/normalise';
-import { BACKUP_TYPES, FINISHED_STATUSES, STREAM_ORDER, NOT_SUCCEEDED, RESULT_NAMES, RESULT_OF_STATUS } from '../../sessions/rules';
+import { FINISHED_STATUSES, STREAM_ORDER, RESULT_NAMES, RESULT_OF_STATUS } from '../../sessions/rules';
 import { sessionPages } from '../../sessions/session-stream';
+import { bucketRange, bucketsOf, probesPerBucket } from '../../sessions/stats-buckets';
+import { failingItemsParams } from '../analysis/report-cost';
 import type { GatewayContext } from '../context';
 import { badUserInput, publicError, upstreamCall, validated } from '../errors';
-import type { QueryResolvers, SessionStatsResolvers, SessionStatus, SessionType } from '../generated/resolvers-types';
+import type { QueryResolvers, SessionStatsResolvers, SessionStatus, SessionType, StatsBucketResolvers } from '../generated/resolvers-types';
+import { failingItemId } from '../identity';
 import type { SessionStatsModel } from '../models';
+import { selectedFieldNames } from './selection';
 
 /** Pages (and item calls) in flight while a report streams: enough to hide latency, small for the appliance. */
 const REPORT_CONCURRENCY = 4;
@@ -41,9 +45,6 @@ async function countsBy<E extends string>(
 const statusCounts = (model: SessionStatsModel, context: GatewayContext) =>
   countsBy<SessionStatus>(SESSION_STATUS, model.params.status, (status) => ({ ...model.params, status: [status] }), context);
 
-const intersect = (given: readonly string[] | undefined, wanted: readonly string[]): string[] =>
-  given ? wanted.filter((value) => given.includes(value)) : [...wanted];
-
 export const StatsQuery: Pick<QueryResolvers, 'sessionStats' | 'topFailingItems'> = {
   sessionStats: (_parent, args) => ({ params: validated(() => sessionFilter(args.filter)) }),
 
@@ -51,8 +52,9 @@ export const StatsQuery: Pick<QueryResolvers, 'sessionStats' | 'topFailingItems'
     const first = args.first ?? 10;
     if (first < 1 || first > 100) throw badUserInput(`first must be from 1 to 100, got ${first}`, 'first');
     const base = validated(() => sessionFilter(args.filter));
-    const params: CountKey = { ...base, types: intersect(base.types, BACKUP_TYPES), status: intersect(base.status, NOT_SUCCEEDED) };
-    if (params.types?.length === 0 || params.status?.length === 0) return [];
+    // The same sessions the up-front cost probe counted (analysis/report-cost.ts): its count is reused.
+    const params = failingItemsParams(base);
+    if (!params) return [];
     const sessions = await upstreamCall(context.loaders.sessionCount.load(params));
     const pageSize = context.limits.upstreamPageSize;
     const cost = Math.ceil(Math.max(sessions, 1) / pageSize) + sessions;
@@ -72,7 +74,8 @@ export const StatsQuery: Pick<QueryResolvers, 'sessionStats' | 'topFailingItems'
         }
       })(),
     );
-    return tally.top(first);
+    // The figures belong to the range: the id says which (see FailingItem in the schema).
+    return tally.top(first).map((figures) => ({ ...figures, id: failingItemId(params, figures.id), instanceId: figures.id }));
   },
 };
 
@@ -102,6 +105,16 @@ export const SessionStats: SessionStatsResolvers = {
   },
 
   durations: async (model, _args, context) => {
+    // Second line behind the up-front probe (query-limits.ts), which shares this count's DataLoader key.
+    const matching = await upstreamCall(context.loaders.sessionCount.load(model.params));
+    const calls = Math.ceil(Math.max(matching, 1) / context.limits.upstreamPageSize);
+    if (calls > context.limits.maxQueryCost) {
+      throw publicError(
+        'QUERY_TOO_COSTLY',
+        `durations over this range would make ${calls} upstream calls (${matching} sessions to read); the budget is ${context.limits.maxQueryCost}. Narrow the range.`,
+        { cost: calls, maxCost: context.limits.maxQueryCost },
+      );
+    }
     const folder = new DurationFolder();
     let pages = 0;
     await upstreamCall(
@@ -118,4 +131,28 @@ export const SessionStats: SessionStatsResolvers = {
     );
     return folder.summary(pages);
   },
+
+  buckets(model, args, context, info) {
+    const buckets = validated(() => {
+      const { fromMs, toMs } = bucketRange(model.params, args.from, args.to);
+      return bucketsOf(args.bucket, fromMs, toMs);
+    });
+    const selected = selectedFieldNames(info);
+    const cost = buckets.length * probesPerBucket({ total: selected.has('total'), byStatus: selected.has('byStatus') }, model.params);
+    // Also in the up-front analysis (query-cost.ts); checked here too, before the first probe.
+    if (cost > context.limits.maxQueryCost) {
+      throw publicError(
+        'QUERY_TOO_COSTLY',
+        `buckets would make ${cost} upstream calls (${buckets.length} buckets); the budget is ${context.limits.maxQueryCost}. Use a wider bucket, a shorter range or fewer figures.`,
+        { cost, maxCost: context.limits.maxQueryCost },
+      );
+    }
+    return buckets.map(({ start, end, fromUtc, toUtc }) => ({ start, end, params: { ...model.params, fromUtc, toUtc } }));
+  },
+};
+
+export const StatsBucket: StatsBucketResolvers = {
+  total: (bucket, _args, context) => upstreamCall(context.loaders.sessionCount.load(bucket.params)),
+  byStatus: async (bucket, _args, context) =>
+    (await statusCounts(bucket, context)).map(({ name, count }) => ({ status: name, count })),
 };

@@ -16,6 +16,7 @@ export interface ApiKeyEntry {
 const LINE = /^([A-Za-z0-9._:@-]{1,64})\s+([0-9a-fA-F]{64})$/;
 /** Longer keys are refused before hashing: no legitimate key is this long, and hashing costs CPU. */
 const MAX_KEY_LENGTH = 512;
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
 
 /** Parses the keys file. Errors name the line, never its content. */
 export function parseApiKeys(text: string, fileName: string): ApiKeyEntry[] {
@@ -45,6 +46,9 @@ export function authenticateApiKey(entries: readonly ApiKeyEntry[], headers: Inc
   const presented = headers['x-api-key'];
   if (presented === undefined || presented === '') throw new AuthError('Missing API key (send it in the x-api-key header)', undefined);
   if (Array.isArray(presented) || presented.length > MAX_KEY_LENGTH) throw new AuthError('Invalid API key', undefined);
+  // Keys are generated as printable ASCII; anything else (a pasted smart quote, a non-breaking space)
+  // can never match, and saying so beats a bare "invalid".
+  if (!PRINTABLE_ASCII.test(presented)) throw new AuthError('Invalid API key: a key is printable ASCII only (check for pasted quotes or non-breaking spaces)', undefined);
   const digest = createHash('sha256').update(presented, 'utf8').digest();
   let client: string | undefined;
   for (const entry of entries) {

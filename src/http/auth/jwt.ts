@@ -10,6 +10,8 @@ export interface JwtSettings {
   issuer: string;
   audience: string;
   jwksUrl: string;
+  /** Oldest token accepted, by its `iat`; default DEFAULT_MAX_TOKEN_AGE_S. */
+  maxTokenAgeSeconds?: number;
 }
 
 /** Asymmetric algorithms only: never `none`, never HS* (whose "key" would be public JWKS material). */
@@ -21,6 +23,14 @@ export const JWKS_CACHE_MAX_AGE_MS = 10 * 60_000;
 /** Least time between two refetches for unknown keys: a flood of bogus `kid`s cannot flood the issuer. */
 export const JWKS_COOLDOWN_MS = 30_000;
 export const JWKS_TIMEOUT_MS = 5_000;
+/**
+ * No token may live longer than a day: one issued more than a day ago (`iat`), or valid for more than
+ * a day from now (`exp`), is refused. Access tokens live minutes to hours; a longer-lived one is a
+ * leaked or mis-issued credential.
+ */
+export const DEFAULT_MAX_TOKEN_AGE_S = 86_400;
+/** Without `exp` a stolen token would be valid forever. */
+export const REQUIRED_CLAIMS = ['exp'];
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*)$/i; // the scheme is case-insensitive (RFC 7235)
 
@@ -51,9 +61,13 @@ export function createJwtVerifier(settings: JwtSettings, options: { cooldownMs?:
           audience: settings.audience,
           algorithms: ALLOWED_ALGORITHMS,
           clockTolerance: CLOCK_TOLERANCE_S,
+          requiredClaims: REQUIRED_CLAIMS,
         }));
       } catch (error) {
         throw new AuthError(`Invalid token: ${reasonOf(error)}`, challenge('invalid_token'));
+      }
+      if (tooLongLived(payload, settings.maxTokenAgeSeconds ?? DEFAULT_MAX_TOKEN_AGE_S)) {
+        throw new AuthError('Invalid token: it lives longer than the gateway accepts (JWT_MAX_TOKEN_AGE_S)', challenge('invalid_token'));
       }
       // The client is who the token was issued to when it says so (client-credential tokens), else its subject.
       const client = [payload['azp'], payload['client_id'], payload.sub].find((v): v is string => typeof v === 'string' && v !== '');
@@ -63,10 +77,20 @@ export function createJwtVerifier(settings: JwtSettings, options: { cooldownMs?:
   };
 }
 
+/** Issued too long ago, or valid too far ahead; `exp` is present (required), `iat` optional. */
+function tooLongLived(payload: JWTPayload, maxAgeSeconds: number): boolean {
+  const nowS = Date.now() / 1000;
+  const issuedTooLongAgo = typeof payload.iat === 'number' && nowS - payload.iat > maxAgeSeconds + CLOCK_TOLERANCE_S;
+  const validTooFarAhead = typeof payload.exp === 'number' && payload.exp - nowS > maxAgeSeconds + CLOCK_TOLERANCE_S;
+  return issuedTooLongAgo || validTooFarAhead;
+}
+
 /** What went wrong, in words a client can act on; nothing from the token itself. */
 function reasonOf(error: unknown): string {
   if (error instanceof joseErrors.JWTExpired) return 'expired';
-  if (error instanceof joseErrors.JWTClaimValidationFailed) return `claim "${error.claim}" is not accepted`;
+  if (error instanceof joseErrors.JWTClaimValidationFailed) {
+    return error.reason === 'missing' ? `claim "${error.claim}" is missing` : `claim "${error.claim}" is not accepted`;
+  }
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not allowed';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad signature';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'signed with an unknown key';

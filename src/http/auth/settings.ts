@@ -6,7 +6,7 @@ export type AuthMode = 'none' | 'apikey' | 'jwt';
 export interface AuthSettings {
   mode: AuthMode;
   apiKeysFile?: string;
-  jwt?: { issuer: string; audience: string; jwksUrl: string };
+  jwt?: { issuer: string; audience: string; jwksUrl: string; maxTokenAgeSeconds?: number };
 }
 
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
@@ -40,7 +40,10 @@ export function readAuthSettings(env: Record<string, string | undefined>): { set
       }
     }
     if (problems.length > 0 || !issuer || !audience || !jwksUrl) return { problems };
-    return { settings: { mode, jwt: { issuer, audience, jwksUrl } }, problems };
+    // JWT_MAX_TOKEN_AGE_S is validated with the other variables (config/env-schema.ts); unset: jwt.ts's default.
+    const maxAge = env['JWT_MAX_TOKEN_AGE_S'];
+    const maxTokenAgeSeconds = maxAge !== undefined && /^\d+$/.test(maxAge) ? Number(maxAge) : undefined;
+    return { settings: { mode, jwt: { issuer, audience, jwksUrl, ...(maxTokenAgeSeconds ? { maxTokenAgeSeconds } : {}) } }, problems };
   }
   return { problems: ['AUTH_MODE must be apikey, jwt or none'] };
 }

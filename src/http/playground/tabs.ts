@@ -23,7 +23,8 @@ query Dashboard {
       durationMs
       protectedItems(page: { limit: 20 }) {
         totalCount
-        items { name status region }
+        # id is this instance in this session; instanceId is the instance in every session.
+        items { id instanceId name status region }
       }
     }
   }
@@ -61,11 +62,32 @@ query SessionDetail($id: ID!) {
     log { time status message }
     protectedItems(page: { limit: 1000 }, sort: [{ field: FAILED, direction: DESC }]) {
       totalCount
-      items { id name status region }
+      items { id instanceId name status region }
     }
   }
 }
 `,
     variables: JSON.stringify({ id: '00000000-0000-4000-8000-000000000000' }, null, 2),
+  },
+  {
+    name: 'LiveSessions',
+    query: `# Sessions as they start, progress and finish (demo mode runs some every few seconds).
+# A subscription: over SSE at /graphql/stream or WebSocket (graphql-transport-ws) at /graphql,
+# e.g. curl -N -H 'accept: text/event-stream' 'http://HOST/graphql/stream?query=…'
+subscription LiveSessions {
+  sessionUpdates(filter: { types: [POLICY, USER_POLICY] }) {
+    usn
+    changes
+    session {
+      id
+      name
+      status
+      startTime
+      stopTime
+      protectedItems(page: { limit: 5 }) { totalCount items { name status } }
+    }
+  }
+}
+`,
   },
 ];

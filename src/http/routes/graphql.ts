@@ -9,7 +9,9 @@ import { sendError } from '../../errors/respond';
 import { createContext, type GatewayContext, type GatewayServices } from '../../graphql/context';
 import { HttpError, readJsonBody } from '../body';
 import type { ClientGate } from '../client-gate';
-import type { Route } from '../route';
+import { sendBody } from '../compression';
+import type { ObservedRequest, RequestLog } from '../plugins/request-log';
+import type { RequestTarget, Route } from '../route';
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -19,6 +21,7 @@ export interface GraphQLRouteOptions {
   gate: ClientGate;
   maxBodyBytes: number;
   requestTimeoutMs: number;
+  requestLog: RequestLog;
 }
 
 function toHeaderMap(req: IncomingMessage): HeaderMap {
@@ -41,35 +44,46 @@ function clientGoneSignal(res: ServerResponse): AbortSignal {
 export function graphqlRoute(options: GraphQLRouteOptions): Route {
   return {
     name: 'graphql',
-    async handle({ req, res, url, requestId }) {
-      if (url.pathname !== GRAPHQL_PATH) return false;
-      const client = await options.gate.admit(req, res);
-      if (!client) return true;
-      let body: unknown;
+    async handle(request) {
+      if (request.url.pathname !== GRAPHQL_PATH) return false;
+      const observed = options.requestLog.begin(request.req, request.res, request.requestId, 'graphql', GRAPHQL_PATH);
       try {
-        body = await readJsonBody(req, options.maxBodyBytes);
-      } catch (error) {
-        if (!(error instanceof HttpError)) throw error;
-        sendError(res, error.code, error.message);
-        return true;
+        return await observed.run(() => serveGraphQL(options, observed, request));
+      } finally {
+        observed.done();
       }
-      const deadline = Date.now() + options.requestTimeoutMs;
-      const signal = AbortSignal.any([clientGoneSignal(res), AbortSignal.timeout(options.requestTimeoutMs)]);
-      // Every upstream call of the request listens on this signal: a dashboard legitimately has 50+.
-      setMaxListeners(0, signal);
-      const response = await options.apollo.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search: url.search, body },
-        context: async () => createContext(options.services, { requestId, clientId: client.id, signal, deadline }),
-      });
-      for (const [key, value] of response.headers) res.setHeader(key, value);
-      res.statusCode = response.status ?? 200;
-      if (response.body.kind === 'complete') {
-        res.end(response.body.string);
-        return true;
-      }
-      for await (const chunk of response.body.asyncIterator) res.write(chunk);
-      res.end();
-      return true;
     },
   };
+}
+
+async function serveGraphQL(options: GraphQLRouteOptions, observed: ObservedRequest, { req, res, url, requestId }: RequestTarget): Promise<boolean> {
+  const client = await options.gate.admit(req, res);
+  if (!client) return true;
+  observed.admitted(client.id);
+  let body: unknown;
+  try {
+    body = await readJsonBody(req, options.maxBodyBytes);
+  } catch (error) {
+    if (!(error instanceof HttpError)) throw error;
+    sendError(res, error.code, error.message);
+    return true;
+  }
+  const deadline = Date.now() + options.requestTimeoutMs;
+  const signal = AbortSignal.any([clientGoneSignal(res), AbortSignal.timeout(options.requestTimeoutMs)]);
+  // Every upstream call of the request listens on this signal: a dashboard legitimately has 50+.
+  setMaxListeners(0, signal);
+  const response = await options.apollo.executeHTTPGraphQLRequest({
+    httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search: url.search, body },
+    context: async () => observed.bind(createContext(options.services, { requestId, clientId: client.id, shareKey: client.key, signal, deadline })),
+  });
+  observed.answered(response);
+  for (const [key, value] of response.headers) res.setHeader(key, value);
+  res.statusCode = response.status ?? 200;
+  if (response.body.kind === 'complete') {
+    await sendBody(req, res, response.body.string); // br/gzip above 1 KiB when accepted
+    return true;
+  }
+  for await (const chunk of response.body.asyncIterator) res.write(chunk);
+  res.end();
+  return true;
 }

@@ -22,7 +22,7 @@ const DASHBOARD = `{ sessions(page: {limit: 50}) { items { id protectedItems(pag
 
 describe('operationShape', () => {
   it('costs the dashboard 1 list call + 50 × (items + log) = 101', () => {
-    expect(shape(DASHBOARD)).toEqual({ cost: 101, depth: 5, aliases: 0 });
+    expect(shape(DASHBOARD)).toMatchObject({ cost: 101, depth: 5, aliases: 0 });
   });
 
   it('reads page sizes from variables and argument defaults', () => {
@@ -51,8 +51,10 @@ describe('operationShape', () => {
     expect(shape('{ session(id: "x") { protectedItems(page: {limit: 1000}) { totalCount } log { message } } }').cost).toBe(1 + 5 + 1);
   });
 
-  it('does not measure introspection depth', () => {
-    expect(shape('{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }').depth).toBe(0);
+  it('measures introspection depth apart, and counts its aliases like any others', () => {
+    const introspection = shape('{ __schema { types { fields { type { ofType { ofType { ofType { ofType { name } } } } } } } } }');
+    expect(introspection).toMatchObject({ depth: 0, introspectionDepth: 9, aliases: 0 });
+    expect(shape('{ a: __schema { b: types { name } } c: __type(name: "Session") { name } }').aliases).toBe(3);
   });
 
   it('matches the closed form for any page sizes given as variables', () => {

@@ -13,6 +13,7 @@ const DASHBOARD_KEY = 'dash-2f9c81e4-not-a-real-secret';
 const REPORTS_KEY = 'reports-77a0b3d5-not-a-real-secret';
 
 const MISSING = 'Missing API key (send it in the x-api-key header)';
+const NOT_ASCII = 'Invalid API key: a key is printable ASCII only (check for pasted quotes or non-breaking spaces)';
 const INVALID = 'Invalid API key';
 const MALFORMED = 'expected "<client-name> <sha256 hex of the key>"';
 
@@ -67,6 +68,9 @@ describe('API key authentication', () => {
     ['the key in another header', { authorization: `Bearer ${DASHBOARD_KEY}` }, MISSING],
     ['several x-api-key values', { 'x-api-key': [DASHBOARD_KEY, REPORTS_KEY] }, INVALID],
     ['an oversized key', { 'x-api-key': 'k'.repeat(513) }, INVALID],
+    // Issue 12: such a key can never match (headers arrive as latin1): say so.
+    ['a key with a non-ASCII character', { 'x-api-key': `${DASHBOARD_KEY}\u00a0` }, NOT_ASCII],
+    ['a key in another script', { 'x-api-key': 'ключ' }, NOT_ASCII],
   ])('refuses %s with a 401 that names no credential', async (_case, headers, message) => {
     const error = await refusal(authenticator, headers);
     expect(error.message).toBe(message);

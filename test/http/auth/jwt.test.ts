@@ -189,6 +189,27 @@ describe('JWT authentication', () => {
           .sign(secret);
         return { authorization: `Bearer ${forged}` };
       }, 'Invalid token: algorithm not allowed'],
+      // Issue 12: a token without exp would be valid forever.
+      ['a token without exp', async () => {
+        const forever = await new SignJWT({ sub: 'x' })
+          .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: k1.kid })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setIssuedAt()
+          .sign(k1.privateKey);
+        return { authorization: `Bearer ${forever}` };
+      }, 'Invalid token: claim "exp" is missing'],
+      ['a token valid for longer than the maximum age', () => bearer({ sub: 'x' }, { expiresIn: 2 * 86_400 }), 'Invalid token: it lives longer than the gateway accepts (JWT_MAX_TOKEN_AGE_S)'],
+      ['a token issued longer ago than the maximum age, whatever its exp', async () => {
+        const old = await new SignJWT({ sub: 'x' })
+          .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: k1.kid })
+          .setIssuer(ISSUER)
+          .setAudience(AUDIENCE)
+          .setIssuedAt(now() - 2 * 86_400)
+          .setExpirationTime(now() + 300)
+          .sign(k1.privateKey);
+        return { authorization: `Bearer ${old}` };
+      }, 'Invalid token: it lives longer than the gateway accepts (JWT_MAX_TOKEN_AGE_S)'],
       ['a token with no subject and no client claim', () => bearer({}), 'Invalid token: no subject'],
       ['a token whose subject is empty', () => bearer({ sub: '' }), 'Invalid token: no subject'],
     ];

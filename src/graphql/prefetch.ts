@@ -1,0 +1,120 @@
+/**
+ * One round trip where the keys are known. A query such as `session(id: X) { log { … }
+ * protectedItems { … } }` names every upstream key in its arguments, so the session, its log and its
+ * items can be asked for at once instead of the session first and its children one round trip later.
+ *
+ * Before the parent resolves, the session resolver calls `prefetchSessionChildren`: it looks ahead in
+ * the selection set (fragments, @skip/@include, aliases, arguments coerced as execution will coerce
+ * them) and `load`s the per-request loaders with exactly the keys the nested resolvers will ask for,
+ * so DataLoader hands them the same promise. When the session turns out not to exist, no nested
+ * resolver runs and the extra answers (or their failures) are dropped here.
+ */
+import {
+  getArgumentValues,
+  getDirectiveValues,
+  GraphQLIncludeDirective,
+  GraphQLSkipDirective,
+  isAbstractType,
+  isObjectType,
+  Kind,
+  type DirectiveNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type InlineFragmentNode,
+  type SelectionSetNode,
+} from 'graphql';
+import { protectedItemsArgs } from '../sessions/normalise';
+import type { GatewayContext } from './context';
+
+type LookAheadInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues' | 'schema'>;
+
+/** The sub-fields of the field being resolved, as execution will collect them for its object type. */
+export function collectSubFields(info: LookAheadInfo, type: GraphQLObjectType): FieldNode[] {
+  const fields: FieldNode[] = [];
+  const visited = new Set<string>();
+  const included = (node: { readonly directives?: readonly DirectiveNode[] }): boolean => {
+    // Same rule as execution's shouldIncludeNode; a missing variable makes getDirectiveValues throw,
+    // and then the field is not looked ahead (execution reports the error).
+    const skip = getDirectiveValues(GraphQLSkipDirective, node, info.variableValues);
+    if (skip?.['if'] === true) return false;
+    const include = getDirectiveValues(GraphQLIncludeDirective, node, info.variableValues);
+    return include?.['if'] !== false;
+  };
+  const applies = (fragment: InlineFragmentNode | FragmentDefinitionNode): boolean => {
+    const condition = fragment.typeCondition?.name.value;
+    if (condition === undefined || condition === type.name) return true;
+    const conditionType = info.schema.getType(condition);
+    return conditionType !== undefined && isAbstractType(conditionType) && info.schema.isSubType(conditionType, type);
+  };
+  const visit = (set: SelectionSetNode | undefined): void => {
+    for (const selection of set?.selections ?? []) {
+      if (!included(selection)) continue;
+      if (selection.kind === Kind.FIELD) fields.push(selection);
+      else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        if (applies(selection)) visit(selection.selectionSet);
+      } else if (!visited.has(selection.name.value)) {
+        visited.add(selection.name.value);
+        const fragment = info.fragments[selection.name.value];
+        if (fragment && applies(fragment)) visit(fragment.selectionSet);
+      }
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet);
+  return fields;
+}
+
+/** Runs `start` for a field's arguments as execution will coerce them; invalid ones are left to execution. */
+function withArguments(field: GraphQLField<unknown, unknown> | undefined, node: FieldNode, info: LookAheadInfo, start: (args: Record<string, unknown>) => void): void {
+  if (!field) return;
+  let args: Record<string, unknown>;
+  try {
+    args = getArgumentValues(field, node, info.variableValues);
+  } catch {
+    return;
+  }
+  start(args);
+}
+
+const drop = (): undefined => undefined;
+
+/**
+ * Starts the log and protected-items calls of the session `id` (already validated and normalised as
+ * the session loader's key) when the selection asks for them. Never throws; returns how many loads it
+ * started (for tests).
+ */
+export function prefetchSessionChildren(id: string, info: LookAheadInfo, context: GatewayContext): number {
+  const sessionType = info.schema.getType('Session');
+  if (!isObjectType(sessionType)) return 0;
+  const fieldsOfSession = sessionType.getFields();
+  let started = 0;
+  try {
+    for (const node of collectSubFields(info, sessionType)) {
+      const name = node.name.value;
+      if (name === 'log') {
+        context.loaders.sessionLog.load(id).catch(drop);
+        started += 1;
+      } else if (name === 'protectedItems') {
+        // Whether the session has finished decides how long its items may be kept, and it is not known
+        // yet: with the finished-item cache on, the items wait for the session (see the README).
+        if (context.cacheHints.finishedItemsSeconds > 0) continue;
+        withArguments(fieldsOfSession['protectedItems'], node, info, (args) => {
+          let normalised: ReturnType<typeof protectedItemsArgs>;
+          try {
+            // The very object execution will pass the nested resolver as its arguments.
+            normalised = protectedItemsArgs(args as Parameters<typeof protectedItemsArgs>[0], context.limits);
+          } catch {
+            return; // the nested resolver reports it
+          }
+          context.loaders.protectedItems.load({ sessionId: id, sessionFinished: false, ...normalised }).catch(drop);
+          started += 1;
+        });
+      }
+    }
+  } catch {
+    // Looking ahead is an optimisation: whatever it cannot read, execution will.
+  }
+  return started;
+}

@@ -1,0 +1,145 @@
+/**
+ * GraphQL subscriptions over WebSocket at /graphql (the `graphql-transport-ws` subprotocol of
+ * graphql-ws), through the HTTP server's `upgrade` event. The client authenticates with the same
+ * credentials as over HTTP, sent as upgrade headers or in the `connection_init` payload (browsers
+ * cannot set WebSocket headers): `{"x-api-key": "…"}` or `{"authorization": "Bearer …"}`. Until it is
+ * admitted nothing runs; each subscribe counts against the client's rate limit.
+ *
+ * graphql-ws sends the next result only after the socket has taken the previous one, so a client that
+ * stops reading stalls its own subscriptions, which the live hub then cuts off (close code 1013).
+ */
+import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { useServer } from 'graphql-ws/use/ws';
+import type { Logger } from 'pino';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { publicError } from '../graphql/errors';
+import { OperationRefused, type Live } from '../live/index';
+import { AuthError, type Authenticator, type ClientIdentity } from './auth/index';
+import type { RateLimiter } from './rate-limit';
+import { requestIdOf } from './request-id';
+
+export const WEBSOCKET_PATH = '/graphql';
+
+/** "Try again later": the standard close code for a server shedding a client it cannot keep up with. */
+export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+/** graphql-ws's code for an unauthenticated connection. */
+export const UNAUTHENTICATED_CLOSE_CODE = 4401;
+/** A cut-off or shut-down client that is still reading gets this long to take its close frame. */
+export const CLOSE_GRACE_MS = 2_000;
+
+export interface WebSocketOptions {
+  live: Live;
+  authenticator: Authenticator;
+  limiter: RateLimiter;
+  /** Largest message a client may send (MAX_BODY_BYTES). */
+  maxPayloadBytes: number;
+  logger: Logger;
+  /** Default CLOSE_GRACE_MS. */
+  closeGraceMs?: number;
+}
+
+export interface LiveWebSocket {
+  /** Closes every connection (1001) and stops accepting new ones. */
+  close(): Promise<void>;
+}
+
+interface Connection {
+  client: ClientIdentity;
+  /** Aborts the upstream calls of this connection's events when it closes. */
+  gone: AbortController;
+  requestId: string;
+}
+
+/** The upgrade request's headers, with the `connection_init` payload's credentials over them. */
+function credentialHeaders(request: IncomingMessage, params: Readonly<Record<string, unknown>> | undefined): IncomingHttpHeaders {
+  const headers: IncomingHttpHeaders = { ...request.headers };
+  for (const [name, value] of Object.entries(params ?? {})) {
+    if (typeof value === 'string') headers[name.toLowerCase()] = value;
+  }
+  return headers;
+}
+
+export function attachWebSocket(server: Server, options: WebSocketOptions): LiveWebSocket {
+  const { live, logger } = options;
+  const grace = options.closeGraceMs ?? CLOSE_GRACE_MS;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
+  const connections = new WeakMap<WebSocket, Connection>();
+  const closeSoon = (socket: WebSocket, code: number, reason: string): void => {
+    socket.close(code, reason);
+    setTimeout(() => socket.terminate(), grace).unref();
+  };
+
+  // The checked operation and its connection, by the ExecutionArgs graphql-ws passes from onSubscribe to subscribe.
+  const planned = new WeakMap<object, { operation: ReturnType<Live['check']>; connection: Connection; socket: WebSocket }>();
+
+  const disposable = useServer(
+    {
+      isProd: true,
+      async onConnect(ctx) {
+        const { socket, request } = ctx.extra;
+        try {
+          const client = await options.authenticator.authenticate(credentialHeaders(request, ctx.connectionParams));
+          const gone = new AbortController();
+          socket.once('close', () => gone.abort());
+          connections.set(socket, { client, gone, requestId: requestIdOf(request) });
+          return true;
+        } catch (error) {
+          if (!(error instanceof AuthError)) throw error;
+          logger.info({ reason: error.message }, 'websocket client refused: not authenticated');
+          socket.close(UNAUTHENTICATED_CLOSE_CODE, `UNAUTHENTICATED: ${error.message}`.slice(0, 120));
+          return false;
+        }
+      },
+      onSubscribe(ctx, _id, payload) {
+        const connection = connections.get(ctx.extra.socket);
+        if (!connection) return [publicError('UNAUTHENTICATED', 'Not authenticated.')];
+        const decision = options.limiter.take(connection.client.id);
+        if (!decision.allowed) return [publicError('RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`)];
+        try {
+          const operation = live.check(payload);
+          const args = { schema: operation.schema, document: operation.document, operationName: operation.operationName, variableValues: operation.variableValues };
+          planned.set(args, { operation, connection, socket: ctx.extra.socket });
+          return args;
+        } catch (error) {
+          if (error instanceof OperationRefused) return error.errors;
+          throw error;
+        }
+      },
+      subscribe(args) {
+        const plan = planned.get(args);
+        if (!plan) return { errors: [publicError('INTERNAL_SERVER_ERROR', 'Unexpected error.')] };
+        const { operation, connection, socket } = plan;
+        const feed = live.hub.feedFor({
+          onCutOff: (error) => closeSoon(socket, SLOW_CONSUMER_CLOSE_CODE, String(error.extensions['code'] ?? 'LIVE_SUBSCRIBER_TOO_SLOW')),
+        });
+        return live.run(operation, {
+          requestId: connection.requestId,
+          clientId: connection.client.id,
+          signal: connection.gone.signal,
+          root: { sessionUpdateFeed: feed },
+        });
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((error) => live.format({ errors: [error] }).errors?.[0] ?? { message: error.message }),
+      onNext: (_ctx, _id, _payload, _args, result) => live.format(result),
+    },
+    wss,
+    live.settings.heartbeatMs,
+  );
+
+  server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
+    if (path !== WEBSOCKET_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+
+  return {
+    async close() {
+      for (const socket of wss.clients) closeSoon(socket, 1001, 'Going away');
+      await disposable.dispose();
+    },
+  };
+}

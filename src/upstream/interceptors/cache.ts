@@ -1,0 +1,180 @@
+/**
+ * Sharing and keeping of upstream reads. The gateway has one upstream identity and clients are
+ * authorised before any resolver runs, so sharing answers between GraphQL requests is safe.
+ *
+ * - In flight: identical GETs running at the same time are one upstream call (ten dashboards polling
+ *   the same page cost one call; apollographql/datasource-rest#74). The shared call is aborted only
+ *   when every caller waiting on it has gone.
+ * - Stored: 2xx answers whose call names a TTL are kept in an LRU bounded by entries and bytes.
+ *
+ * Not undici's `interceptors.cache` + `interceptors.dedupe`: the appliance sends no Cache-Control,
+ * the TTL is the gateway's per-call policy (a finished session's items live long), and a shared
+ * call must outlive any one caller's abort, which dedupe does not do.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { LRUCache } from 'lru-cache';
+import type { Dispatcher } from 'undici';
+import { UpstreamAbortedError } from '../errors';
+import { contextOf, type Interceptor, type UpstreamDispatchOptions } from '../transport';
+import { detachedController, replay, type HeldResponse } from './handler';
+
+export interface ResponseCacheOptions {
+  /** Most answers kept. @default 5000 (CACHE_MAX_ENTRIES) */
+  maxEntries: number;
+  /** Most bytes kept (body sizes). @default 64 MiB (CACHE_MAX_BYTES): a small share of the heap. */
+  maxBytes: number;
+  /** Prefix of every key, read per call: the appliance and API revision in use, so answers never cross them. */
+  namespace: () => string;
+}
+
+export type CacheResult = 'hit' | 'miss' | 'shared';
+export type CacheObserver = (cache: string, result: CacheResult) => void;
+
+interface InFlight {
+  waiting: Set<Dispatcher.DispatchHandler>;
+  controller: Dispatcher.DispatchController | undefined;
+  abort: AbortController;
+}
+
+/** The store behind the interceptor: what the gateway and tests may clear and measure. */
+export class ResponseCache {
+  readonly lru: LRUCache<string, HeldResponse>;
+  readonly inflight = new Map<string, InFlight>();
+  private readonly observers: CacheObserver[] = [];
+
+  constructor(readonly options: ResponseCacheOptions) {
+    this.lru = new LRUCache<string, HeldResponse>({ max: options.maxEntries, maxSize: options.maxBytes });
+  }
+
+  observe(observer: CacheObserver): void {
+    this.observers.push(observer);
+  }
+
+  notify(cache: string, result: CacheResult): void {
+    for (const observer of this.observers) observer(cache, result);
+  }
+
+  /** Drops every stored answer (tests, operators). */
+  clear(): void {
+    this.lru.clear();
+  }
+
+  get size(): { entries: number; bytes: number } {
+    return { entries: this.lru.size, bytes: this.lru.calculatedSize };
+  }
+}
+
+export function shareAndCache(cache: ResponseCache): Interceptor {
+  return (dispatch) => (options, handler) => {
+    const context = contextOf(options);
+    if (options.method !== 'GET' || context.cacheTtlMs === undefined) return dispatch(options, handler);
+    const ttlMs = context.cacheTtlMs;
+    const key = `${cache.options.namespace()}|${options.path}`;
+    const stored = ttlMs > 0 ? cache.lru.get(key) : undefined;
+    if (stored) {
+      cache.notify(context.endpoint, 'hit');
+      replay(handler, stored);
+      return true;
+    }
+    if (context.signal?.aborted) {
+      handler.onResponseError?.(detachedController(), new UpstreamAbortedError(context.endpoint, context.signal.reason));
+      return true;
+    }
+    const joined = cache.inflight.get(key);
+    cache.notify(context.endpoint, joined ? 'shared' : 'miss');
+    if (joined) {
+      wait(joined, handler, context.signal, context.endpoint);
+      return true;
+    }
+    const { entry, send } = start(dispatch, options as UpstreamDispatchOptions, cache, key, ttlMs);
+    wait(entry, handler, context.signal, context.endpoint);
+    send();
+    return true;
+  };
+}
+
+/** One upstream call for every caller of `key`; its outcome is played to each. */
+function start(
+  dispatch: Dispatcher['dispatch'],
+  options: UpstreamDispatchOptions,
+  cache: ResponseCache,
+  key: string,
+  ttlMs: number,
+): { entry: InFlight; send: () => void } {
+  const abort = new AbortController();
+  const entry: InFlight = { waiting: new Set(), controller: undefined, abort };
+  cache.inflight.set(key, entry);
+  let status = 0;
+  let headers: IncomingHttpHeaders = {};
+  let chunks: Buffer[] = [];
+  const finish = (): Set<Dispatcher.DispatchHandler> => {
+    if (cache.inflight.get(key) === entry) cache.inflight.delete(key);
+    const waiting = new Set(entry.waiting);
+    entry.waiting.clear();
+    return waiting;
+  };
+  const shared: Dispatcher.DispatchHandler = {
+    onRequestStart(controller) {
+      entry.controller = controller;
+      if (abort.signal.aborted) controller.abort(new UpstreamAbortedError(options.upstream.endpoint, abort.signal.reason));
+    },
+    onResponseStart(_controller, statusCode, responseHeaders) {
+      status = statusCode;
+      headers = responseHeaders;
+      chunks = [];
+    },
+    onResponseData(_controller, chunk) {
+      chunks.push(chunk);
+    },
+    onResponseEnd() {
+      const response: HeldResponse = { status, headers, body: Buffer.concat(chunks) };
+      if (ttlMs > 0 && status >= 200 && status < 300) {
+        cache.lru.set(key, response, { ttl: ttlMs, size: key.length + response.body.length + 1 });
+      }
+      for (const waiter of finish()) replay(waiter, response);
+    },
+    onResponseError(_controller, error) {
+      for (const waiter of finish()) waiter.onResponseError?.(detachedController(), error);
+    },
+  };
+  // The shared call answers to its own signal: aborted only when every caller has left.
+  const send = (): void => {
+    try {
+      const sharedOptions: UpstreamDispatchOptions = { ...options, upstream: { ...options.upstream, signal: abort.signal } };
+      dispatch(sharedOptions, shared);
+    } catch (error) {
+      shared.onResponseError?.(detachedController(), error instanceof Error ? error : new Error(String(error)));
+    }
+  };
+  return { entry, send };
+}
+
+/** Waits for the shared call; a caller whose signal fires leaves alone unless it was the last. */
+function wait(entry: InFlight, handler: Dispatcher.DispatchHandler, signal: AbortSignal | undefined, endpoint: string): void {
+  const leave = (): void => {
+    if (!entry.waiting.delete(waiter)) return;
+    handler.onResponseError?.(detachedController(), new UpstreamAbortedError(endpoint, signal?.reason));
+    if (entry.waiting.size === 0) {
+      entry.abort.abort(signal?.reason);
+      entry.controller?.abort(new UpstreamAbortedError(endpoint, signal?.reason));
+    }
+  };
+  // Detaches the caller's abort listener once the shared outcome reaches it.
+  const settle =
+    <A extends unknown[]>(forward: ((...args: A) => void) | undefined) =>
+    (...args: A): void => {
+      signal?.removeEventListener('abort', leave);
+      forward?.(...args);
+    };
+  const waiter: Dispatcher.DispatchHandler = {
+    onRequestStart: (controller, context) => handler.onRequestStart?.(controller, context),
+    onResponseStart: (controller, statusCode, headers, message) => handler.onResponseStart?.(controller, statusCode, headers, message),
+    onResponseData: (controller, chunk) => handler.onResponseData?.(controller, chunk),
+    onResponseEnd: settle((controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders) =>
+      handler.onResponseEnd?.(controller, trailers),
+    ),
+    onResponseError: settle((controller: Dispatcher.DispatchController, error: Error) => handler.onResponseError?.(controller, error)),
+  };
+  entry.waiting.add(waiter);
+  signal?.addEventListener('abort', leave, { once: true });
+}

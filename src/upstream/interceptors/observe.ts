@@ -1,0 +1,106 @@
+/**
+ * The innermost interceptor: tells observers (logs, metrics) about every call that goes on the
+ * wire, with its outcome, and counts it for the caller. Never the URL, never a header.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Dispatcher } from 'undici';
+import type { UpstreamError } from '../errors';
+import { contextOf, toHttpError, toUpstreamError, type Interceptor } from '../transport';
+import { ForwardingHandler } from './handler';
+
+/** What an observer learns about each call. */
+export interface UpstreamCallInfo {
+  endpoint: string;
+  method: string;
+  status: number | undefined;
+  durationMs: number;
+  error: UpstreamError | undefined;
+}
+
+export interface UpstreamCallObserver {
+  /** A call is about to be sent (for in-flight gauges). */
+  start?(endpoint: string): void;
+  /** A call ended, with its outcome. */
+  end?(info: UpstreamCallInfo): void;
+}
+
+/** Failed answers are small problem bodies; a larger one is not read for its errorCode. */
+const MAX_PROBLEM_BYTES = 16_384;
+
+export function observeCalls(observers: readonly UpstreamCallObserver[]): Interceptor {
+  return (dispatch) => (options, handler) => {
+    const context = contextOf(options);
+    if (context.stats) context.stats.upstreamCalls += 1;
+    for (const observer of observers) observer.start?.(context.endpoint);
+    const started = performance.now();
+    const notify = (status: number | undefined, error: UpstreamError | undefined): void => {
+      const info: UpstreamCallInfo = {
+        endpoint: context.endpoint,
+        method: options.method,
+        status,
+        durationMs: performance.now() - started,
+        error,
+      };
+      for (const observer of observers) observer.end?.(info);
+    };
+    return dispatch(options, new ObservingHandler(handler, context.endpoint, context.signal, notify));
+  };
+}
+
+class ObservingHandler extends ForwardingHandler {
+  private status: number | undefined;
+  private headers: IncomingHttpHeaders = {};
+  private problem: Buffer[] = [];
+  private problemBytes = 0;
+  private done = false;
+
+  constructor(
+    next: Dispatcher.DispatchHandler,
+    private readonly endpoint: string,
+    private readonly signal: AbortSignal | undefined,
+    private readonly notify: (status: number | undefined, error: UpstreamError | undefined) => void,
+  ) {
+    super(next);
+  }
+
+  override onResponseStart(
+    controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: IncomingHttpHeaders,
+    message?: string,
+  ): void {
+    this.status = statusCode;
+    this.headers = headers;
+    super.onResponseStart(controller, statusCode, headers, message);
+  }
+
+  override onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.failed() && this.problemBytes < MAX_PROBLEM_BYTES) {
+      this.problem.push(chunk);
+      this.problemBytes += chunk.length;
+    }
+    super.onResponseData(controller, chunk);
+  }
+
+  override onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
+    this.finish(
+      this.failed() ? toHttpError(this.endpoint, this.status ?? 0, this.headers, Buffer.concat(this.problem).toString('utf8')) : undefined,
+    );
+    super.onResponseEnd(controller, trailers);
+  }
+
+  override onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
+    this.finish(toUpstreamError(error, this.endpoint, this.signal));
+    super.onResponseError(controller, error);
+  }
+
+  private failed(): boolean {
+    return this.status !== undefined && (this.status < 200 || this.status >= 300);
+  }
+
+  private finish(error: UpstreamError | undefined): void {
+    if (this.done) return;
+    this.done = true;
+    this.notify(this.status, error);
+  }
+}

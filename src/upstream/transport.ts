@@ -1,0 +1,223 @@
+/**
+ * What travels with one upstream call through the interceptor chain (its context), how a call is
+ * sent through a dispatch function and read whole, and how every failure becomes an error of the
+ * upstream family. The interceptors (interceptors/*) and the chain (chain.ts) build on this.
+ */
+import type { IncomingHttpHeaders } from 'node:http';
+import { errors as undiciErrors, type Dispatcher } from 'undici';
+import {
+  UpstreamAbortedError,
+  UpstreamBadResponseError,
+  UpstreamError,
+  UpstreamHttpError,
+  UpstreamNetworkError,
+  UpstreamTimeoutError,
+} from './errors';
+
+export interface CallStats {
+  /** Upstream calls this caller caused, retries included. */
+  upstreamCalls: number;
+}
+
+/** Who is served first when calls wait: readiness probes and token calls unblock everyone else. */
+export type CallPriority = 'high' | 'normal';
+
+/** The gateway's own fields on a dispatch: read by the interceptors, ignored by undici. */
+export interface UpstreamCallContext {
+  /** The logical operation for errors, logs and metrics (e.g. `GET /sessions/{id}`). */
+  endpoint: string;
+  /** Whose call this is, for the fair queue. @default 'gateway' (the gateway's own calls) */
+  clientId?: string | undefined;
+  priority?: CallPriority | undefined;
+  /** Aborts the call (client gone, request deadline). */
+  signal?: AbortSignal | undefined;
+  /** Epoch ms: no retry starts after it. */
+  deadline?: number | undefined;
+  stats?: CallStats | undefined;
+  /** Present on reads that may be shared and kept: how long (0 = shared only while in flight). */
+  cacheTtlMs?: number | undefined;
+  /** Carries the gateway's bearer token and API revision (every call but the token calls). */
+  authorised?: boolean | undefined;
+}
+
+export type UpstreamDispatchOptions = Dispatcher.DispatchOptions & { upstream: UpstreamCallContext };
+export type Dispatch = (options: Dispatcher.DispatchOptions, handler: Dispatcher.DispatchHandler) => boolean;
+export type Interceptor = (dispatch: Dispatch) => Dispatch;
+
+const NO_CONTEXT: UpstreamCallContext = { endpoint: 'upstream call' };
+
+/** The gateway's context of a dispatch (every call the gateway makes has one). */
+export function contextOf(options: Dispatcher.DispatchOptions): UpstreamCallContext {
+  return (options as Partial<UpstreamDispatchOptions>).upstream ?? NO_CONTEXT;
+}
+
+export interface RawResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+/**
+ * Sends one call through `dispatch` and reads the whole answer. Rejects with the abort as soon as
+ * the caller's signal fires, and with whatever the chain reports otherwise (typed by the caller).
+ */
+export function collect(dispatch: Dispatch, options: UpstreamDispatchOptions): Promise<RawResponse> {
+  const { signal, endpoint } = options.upstream;
+  return new Promise<RawResponse>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new UpstreamAbortedError(endpoint, signal.reason));
+      return;
+    }
+    let controller: Dispatcher.DispatchController | undefined;
+    let settled = false;
+    let status = 0;
+    let headers: IncomingHttpHeaders = {};
+    let chunks: Buffer[] = [];
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      return true;
+    };
+    const onAbort = (): void => {
+      if (!settle()) return;
+      controller?.abort(asError(signal?.reason));
+      reject(new UpstreamAbortedError(endpoint, signal?.reason));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    const handler: Dispatcher.DispatchHandler = {
+      onRequestStart(started) {
+        controller = started;
+        if (settled) started.abort(asError(signal?.reason));
+      },
+      onResponseStart(_controller, statusCode, responseHeaders) {
+        status = statusCode;
+        headers = responseHeaders;
+        chunks = [];
+      },
+      onResponseData(_controller, chunk) {
+        chunks.push(chunk);
+      },
+      onResponseEnd() {
+        if (settle()) resolve({ status, headers, body: Buffer.concat(chunks) });
+      },
+      onResponseError(_controller, error) {
+        if (settle()) reject(error);
+      },
+    };
+    try {
+      dispatch(options, handler);
+    } catch (error) {
+      if (settle()) reject(error);
+    }
+  });
+}
+
+function asError(reason: unknown): Error {
+  return reason instanceof Error ? reason : new Error('aborted');
+}
+
+/** The problem+json fields of a body when it has them; anything else is ignored (never echoed). */
+export interface ProblemFields {
+  errorCode?: string | undefined;
+  details?: string | undefined;
+  type?: string | undefined;
+  title?: string | undefined;
+}
+
+export function parseProblem(text: string): ProblemFields | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return undefined;
+    const record = value as Record<string, unknown>;
+    const str = (key: string): string | undefined => (typeof record[key] === 'string' ? record[key] : undefined);
+    return { errorCode: str('errorCode'), details: str('details'), type: str('type'), title: str('title') };
+  } catch {
+    return undefined;
+  }
+}
+
+export function toHttpError(endpoint: string, status: number, headers: IncomingHttpHeaders, text: string): UpstreamHttpError {
+  const problem = parseProblem(text);
+  return new UpstreamHttpError({
+    endpoint,
+    status,
+    errorCode: problem?.errorCode,
+    details: problem?.details,
+    problemType: problem?.type,
+    problemTitle: problem?.title,
+    retryAfterSeconds: parseRetryAfter(headers['retry-after']),
+  });
+}
+
+export function parseRetryAfter(header: string | string[] | undefined, now = Date.now()): number | undefined {
+  const value = Array.isArray(header) ? header[0] : header;
+  if (value === undefined || value.trim() === '') return undefined;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
+}
+
+function errorCodeOf(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  const code = (error as { code: unknown }).code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * Maps undici/Node failures onto the upstream family; upstream errors pass through unchanged. When
+ * the caller's signal has fired, the failure is the abort (whatever undici reports it as).
+ */
+export function toUpstreamError(error: unknown, endpoint: string, signal?: AbortSignal): UpstreamError {
+  if (error instanceof UpstreamError) return error;
+  if (signal?.aborted) return new UpstreamAbortedError(endpoint, signal.reason);
+  if (error instanceof undiciErrors.ConnectTimeoutError) return new UpstreamTimeoutError(endpoint, 'connect', error);
+  if (error instanceof undiciErrors.HeadersTimeoutError) return new UpstreamTimeoutError(endpoint, 'headers', error);
+  if (error instanceof undiciErrors.BodyTimeoutError) return new UpstreamTimeoutError(endpoint, 'body', error);
+  if (error instanceof undiciErrors.RequestAbortedError || (error instanceof Error && error.name === 'AbortError')) {
+    return new UpstreamAbortedError(endpoint, error);
+  }
+  return new UpstreamNetworkError(endpoint, errorCodeOf(error), error);
+}
+
+/** Integers JSON.parse cannot hold exactly: int64 fields (usn) are exact up to 2^53 - 1, the documented bound. */
+const LONG_LITERAL = /[:[,]\s*(-?\d{16,})(?=\s*[,\]}])/g;
+
+/** Parses a JSON body; refuses one whose integers would silently lose precision. */
+export function parseJson<T>(text: string, endpoint: string): T | undefined {
+  if (text.length === 0) return undefined;
+  let value: T;
+  try {
+    value = JSON.parse(text) as T;
+  } catch {
+    throw new UpstreamBadResponseError(endpoint, 'body is not JSON');
+  }
+  for (const match of text.matchAll(LONG_LITERAL)) {
+    const digits = match[1] ?? '';
+    if (!Number.isSafeInteger(Number(digits))) {
+      throw new UpstreamBadResponseError(
+        endpoint,
+        `the integer ${digits.slice(0, 24)} exceeds 2^53 - 1, the largest the gateway keeps exact`,
+      );
+    }
+  }
+  return value;
+}
+
+/** Sends a call and reads it as JSON: 2xx resolves, anything else rejects with an upstream error. */
+export async function requestJson<T>(
+  dispatch: Dispatch,
+  options: UpstreamDispatchOptions,
+): Promise<{ status: number; body: T | undefined }> {
+  const { endpoint, signal } = options.upstream;
+  let response: RawResponse;
+  try {
+    response = await collect(dispatch, options);
+  } catch (error) {
+    throw toUpstreamError(error, endpoint, signal);
+  }
+  const text = response.body.toString('utf8');
+  if (response.status < 200 || response.status >= 300) throw toHttpError(endpoint, response.status, response.headers, text);
+  return { status: response.status, body: parseJson<T>(text, endpoint) };
+}

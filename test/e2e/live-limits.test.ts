@@ -1,0 +1,172 @@
+/**
+ * What bounds live subscriptions: client authentication before any upstream call, the per-client
+ * cap, the arguments and cost checked up front, the replay window's gap signal, and the cut-off of a
+ * subscriber that stops reading, with memory held to the window.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { request } from 'undici';
+import WebSocket from 'ws';
+import { sha256Hex } from '../../src/http/auth/index';
+import { startLiveStack, until, Collector, type LiveStack } from '../live/live-stack';
+
+const WATCH = 'subscription ($f: SessionFilter, $after: Long) { sessionUpdates(filter: $f, afterUsn: $after) { usn changes session { id status } } }';
+
+describe('without a credential (AUTH_MODE=apikey)', () => {
+  const key = 'live-dashboard-key-0123456789abcdef';
+  let stack: LiveStack;
+
+  beforeAll(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'live-keys-')), 'keys');
+    writeFileSync(file, `dashboards ${sha256Hex(key)}\n`);
+    stack = await startLiveStack({ AUTH_MODE: 'apikey', API_KEYS_FILE: file });
+    stack.sim.counters.reset();
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('SSE answers 401 before any upstream call', async () => {
+    const query = new URLSearchParams({ query: WATCH });
+    const response = await request(`${stack.gateway.url}/graphql/stream?${query.toString()}`, { headers: { accept: 'text/event-stream' } });
+    expect(response.statusCode).toBe(401);
+    expect(((await response.body.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    const refused = new Collector();
+    stack.sse().subscribe({ query: WATCH }, refused.sink());
+    await until(() => refused.errors.length > 0, 'the graphql-sse client to fail');
+    expect(stack.gateway.live.stats().subscribers).toBe(0);
+    expect(stack.sim.counters.total()).toBe(0);
+  });
+
+  it('WebSocket closes with 4401 before any upstream call', async () => {
+    const refused = new Collector();
+    stack.ws({ 'x-api-key': 'wrong' }).subscribe({ query: WATCH }, refused.sink());
+    await until(() => refused.errors.length > 0, 'the graphql-ws client to fail');
+    expect((refused.errors[0] as { code?: number }).code).toBe(4401);
+    expect(stack.sim.counters.total()).toBe(0);
+  });
+
+  it('admits the key from the connection_init payload or the SSE request headers', async () => {
+    const overWs = new Collector();
+    const overSse = new Collector();
+    const stops = [
+      stack.ws({ 'x-api-key': key }).subscribe({ query: WATCH }, overWs.sink()),
+      stack.sse({ 'x-api-key': key }).subscribe({ query: WATCH }, overSse.sink()),
+    ];
+    await until(() => stack.gateway.live.stats().subscribers === 2 && stack.gateway.live.stats().head !== undefined, 'two subscribers');
+    stack.sim.activity.start();
+    await stack.tick();
+    await overWs.count(1);
+    await overSse.count(1);
+    for (const stop of stops) stop();
+    await until(() => stack.gateway.live.stats().subscribers === 0, 'unsubscribed');
+  });
+});
+
+describe('bounds', () => {
+  const WINDOW = 5;
+  let stack: LiveStack;
+
+  beforeAll(async () => {
+    stack = await startLiveStack({ LIVE_REPLAY_WINDOW: String(WINDOW), LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '2', MAX_QUERY_ALIASES: '200', MAX_QUERY_COST: '8' });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const stats = () => stack.gateway.live.stats();
+
+  it('refuses a third subscription of one client with LIVE_TOO_MANY_SUBSCRIPTIONS', async () => {
+    const client = stack.ws();
+    const held = [new Collector(), new Collector()];
+    const stops = held.map((collector) => client.subscribe({ query: WATCH }, collector.sink()));
+    await until(() => stats().subscribers === 2 && stats().head !== undefined, 'two subscribers and the start-up poll');
+    const third = new Collector();
+    client.subscribe({ query: WATCH }, third.sink());
+    await until(() => third.errors.length > 0, 'the refusal');
+    expect(third.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'LIVE_TOO_MANY_SUBSCRIPTIONS' }) })]);
+    for (const stop of stops) stop();
+    await until(() => stats().subscribers === 0, 'unsubscribed');
+  });
+
+  it.each([
+    [{ f: { policyId: '3f0e4a36-0e3c-4a59-9d43-1d0a7c1b2e33' } }, 'BAD_USER_INPUT', 'filter.policyId'],
+    [{ after: '-1' }, 'BAD_USER_INPUT', 'afterUsn'],
+  ])('refuses %j with %s before any upstream call', async (variables, code, argument) => {
+    stack.sim.counters.reset();
+    const refused = new Collector();
+    stack.sse().subscribe({ query: WATCH, variables }, refused.sink());
+    await until(() => refused.errors.length > 0 || refused.completed, 'the refusal');
+    expect(refused.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code, argument }) })]);
+    expect(stack.sim.counters.total()).toBe(0);
+  });
+
+  it('refuses a selection whose events would cost more than MAX_QUERY_COST', async () => {
+    const query = 'subscription { sessionUpdates { session { protectedItems(page: { limit: 1000 }) { totalCount } a: protectedItems(search: "x", page: { limit: 1000 }) { totalCount } } } }';
+    const response = await request(`${stack.gateway.url}/graphql/stream`, {
+      method: 'POST',
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
+    expect(response.statusCode).toBe(400);
+    const body = (await response.body.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('QUERY_TOO_COSTLY');
+  });
+
+  it('answers a subscription sent to POST /graphql with OPERATION_NOT_SUPPORTED, without an upstream call', async () => {
+    stack.sim.counters.reset();
+    const response = await request(`${stack.gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'subscription { sessionUpdates { usn } }' }),
+    });
+    const body = (await response.body.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('OPERATION_NOT_SUPPORTED');
+    expect(stack.sim.counters.total()).toBe(0);
+  });
+
+  it('signals LIVE_GAP_TOO_OLD when the changes after afterUsn have left the window', async () => {
+    const keeper = stack.ws().subscribe({ query: WATCH }, new Collector().sink());
+    await until(() => stats().subscribers === 1 && stats().head !== undefined, 'a subscriber');
+    const old = String(stats().head);
+    for (let i = 0; i <= WINDOW; i += 1) {
+      stack.sim.activity.start();
+      await stack.tick();
+    }
+    const late = new Collector();
+    stack.sse().subscribe({ query: WATCH, variables: { after: old } }, late.sink());
+    await until(() => late.completed || late.errors.length > 0, 'the gap signal');
+    expect(late.updates).toEqual([]);
+    expect(late.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'LIVE_GAP_TOO_OLD' }) })]);
+    keeper();
+    await until(() => stats().subscribers === 0, 'unsubscribed');
+  });
+
+  it('cuts off a WebSocket client that never reads, holding no more than the window', async () => {
+    // Large events (the same log under many aliases: one upstream call each) fill the socket buffers fast.
+    const aliases = Array.from({ length: 150 }, (_, i) => `l${i}: log { time status rawStatus message startTime durationMs }`).join(' ');
+    const socket = new WebSocket(`${stack.gateway.url.replace('http', 'ws')}/graphql`, 'graphql-transport-ws');
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    await new Promise((resolve) => socket.once('message', resolve));
+    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { sessionUpdates { usn session { id ${aliases} } } }` } }));
+    await until(() => stats().subscribers === 1 && stats().head !== undefined, 'the subscriber');
+    socket.pause();
+
+    let polls = 0;
+    while (stats().cutOff === 0 && polls < 400) {
+      for (let i = 0; i < WINDOW; i += 1) stack.sim.activity.start();
+      await stack.tick();
+      polls += 1;
+      expect(stats().windowSize).toBeLessThanOrEqual(WINDOW);
+    }
+    expect(stats()).toMatchObject({ cutOff: 1, subscribers: 0 });
+
+    const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+    socket.resume();
+    expect([1013, 1006]).toContain(await closed);
+  });
+});

@@ -1,0 +1,66 @@
+/**
+ * One round trip where the keys are known: `session(id:)` with its log and items starts all three
+ * upstream calls at once (ordering, read from the simulator's recorded requests, not timing targets);
+ * a session that does not exist still answers null without an error.
+ */
+import { startStack, type Stack } from '../helpers/stack';
+
+let stack: Stack;
+
+afterEach(async () => {
+  await stack.close();
+});
+
+const DETAIL = `query ($id: ID!) { session(id: $id) { id status
+  log { message } protectedItems(page: {limit: 1000}) { totalCount items { name } } } }`;
+
+/** Long enough that no answer can come back before all three calls have been received. */
+const LATENCY_MS = 300;
+
+function finishedBackupSession(s: Stack): string {
+  const found = s.sim.data.sessions.find(
+    (session) =>
+      session._embedded?.backupJobInfo !== undefined &&
+      session.status !== 'Running' &&
+      (s.sim.data.protectedItems(session.id)?.length ?? 0) > 0,
+  );
+  if (!found) throw new Error('the simulator data has no finished backup session with items');
+  return found.id;
+}
+
+async function detailCalls(s: Stack, id: string): Promise<Array<{ endpoint: string; at: number }>> {
+  await s.gql('{ sessions(page: {limit: 1}) { totalCount } }'); // log in first
+  s.sim.resetRequests();
+  s.sim.counters.reset();
+  s.sim.knobs.latencyMs = LATENCY_MS;
+  const result = await s.gql(DETAIL, { id });
+  expect(result.errors).toBeUndefined();
+  expect(result.data?.['session']).toMatchObject({ id });
+  return s.sim.requests.map((r) => ({ endpoint: r.endpoint, at: r.at }));
+}
+
+describe('session(id:) with log and protectedItems', () => {
+  it('sends the session, log and items calls before the first is answered (finished-item cache off)', async () => {
+    stack = await startStack({ env: { CACHE_FINISHED_TTL_MS: '0' } });
+    const calls = await detailCalls(stack, finishedBackupSession(stack));
+    expect(calls.map((c) => c.endpoint).sort()).toEqual(['GET /sessions/{id}', 'GET /sessions/{id}/log', 'GET /sessions/{id}/protectedItems']);
+    const times = calls.map((c) => c.at);
+    expect(Math.max(...times) - Math.min(...times)).toBeLessThan(LATENCY_MS);
+  });
+
+  it('as shipped, the log starts with the session and the items (whose caching depends on it) after it', async () => {
+    stack = await startStack();
+    const calls = await detailCalls(stack, finishedBackupSession(stack));
+    const at = (endpoint: string): number => calls.find((c) => c.endpoint === endpoint)?.at ?? Number.NaN;
+    expect(calls).toHaveLength(3);
+    expect(Math.abs(at('GET /sessions/{id}/log') - at('GET /sessions/{id}'))).toBeLessThan(LATENCY_MS);
+    expect(at('GET /sessions/{id}/protectedItems') - at('GET /sessions/{id}')).toBeGreaterThanOrEqual(LATENCY_MS);
+  });
+
+  it('answers null without an error for a session that does not exist', async () => {
+    stack = await startStack({ env: { CACHE_FINISHED_TTL_MS: '0' } });
+    const result = await stack.gql(DETAIL, { id: '00000000-0000-4000-8000-000000000000' });
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({ session: null });
+  });
+});
