@@ -37,7 +37,12 @@ async function main(): Promise<void> {
   // The per-request log line is part of the cost of a query: produce it, then drop it.
   const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const running = await run(config, createLogger(config.logLevel, sink));
-  process.send?.({ type: 'ready', url: running.gateway.url, maxConnections: config.upstream?.maxConnections, apiVersion: config.upstream?.apiVersion });
+  process.send?.({
+    type: 'ready',
+    url: running.gateway.url,
+    maxConnections: config.upstream?.maxConnections,
+    apiVersion: config.upstream?.apiVersion,
+  });
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') {
       process.send?.({ type: 'stats', cpu: process.cpuUsage(), rss: process.memoryUsage().rss, maxInflight: inflight.take() });

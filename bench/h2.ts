@@ -22,21 +22,51 @@ const ITEM_CALLS = 41;
 
 function serve(): void {
   const dir = mkdtempSync(join(tmpdir(), 'bench-h2-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1',
-    '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  const session = { id: '0b8f2a55-3c1e-4c55-9b0a-2f7a1d3e4c5b', name: 'Daily EC2 policy', type: 'Policy', status: 'Succeeded',
-    executionStartTime: '2026-11-01T00:00:00.123456', executionStopTime: '2026-11-01T00:10:00.654321', executionDuration: 600_000,
-    usn: 123456, reason: 'Scheduled', result: 'Success', _embedded: { backupJobInfo: { policyId: 'p', policyName: 'Daily EC2 policy' } } };
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  const session = {
+    id: '0b8f2a55-3c1e-4c55-9b0a-2f7a1d3e4c5b',
+    name: 'Daily EC2 policy',
+    type: 'Policy',
+    status: 'Succeeded',
+    executionStartTime: '2026-11-01T00:00:00.123456',
+    executionStopTime: '2026-11-01T00:10:00.654321',
+    executionDuration: 600_000,
+    usn: 123456,
+    reason: 'Scheduled',
+    result: 'Success',
+    _embedded: { backupJobInfo: { policyId: 'p', policyName: 'Daily EC2 policy' } },
+  };
   const list = JSON.stringify({ totalCount: 5000, results: Array.from({ length: 50 }, () => session) });
   const item = { id: 'i-0123456789abcdef0', name: 'web-server-01', status: 'Succeeded', region: 'us-east-1', type: 'EC2' };
   const items = JSON.stringify({ totalCount: 20, results: Array.from({ length: 20 }, () => item) });
   let connections = 0;
-  const server = createSecureServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), allowHTTP1: true }, (req, res) => {
-    setTimeout(() => {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(req.url?.startsWith('/sessions?') ? list : items);
-    }, LATENCY_MS);
-  });
+  const server = createSecureServer(
+    { key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')), allowHTTP1: true },
+    (req, res) => {
+      setTimeout(() => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(req.url?.startsWith('/sessions?') ? list : items);
+      }, LATENCY_MS);
+    },
+  );
   server.on('secureConnection', () => {
     connections += 1;
   });
@@ -74,7 +104,11 @@ async function main(): Promise<void> {
   // undici 7 caps h2 streams per connection at `pipelining`, which defaults to 1 even for h2 (the
   // gateway's Pool also sets 1): multiplexing needs it raised, which on an h1 fallback would pipeline.
   const configs: Array<[protocol: 'h1' | 'h2', connections: number, pipelining: number | undefined]> = [
-    ['h1', 8, 1], ['h1', 64, 1], ['h2', 8, 1], ['h2', 1, 64], ['h2', 2, 32],
+    ['h1', 8, 1],
+    ['h1', 64, 1],
+    ['h2', 8, 1],
+    ['h2', 1, 64],
+    ['h2', 2, 32],
   ];
   for (const [protocol, connections, pipelining] of configs) {
     await socketsOpened();
@@ -97,7 +131,9 @@ async function main(): Promise<void> {
     const c64 = await drive(dashboard, 64, DURATION_S);
     await pool.close();
     rows.push({ protocol, connections, pipelining, c1, c64, socketsOpened: await socketsOpened() });
-    process.stdout.write(`${protocol} connections=${connections} pipelining=${pipelining ?? 'unset'}: c=1 p50 ${c1.p50} ms; c=64 ${c64.throughput} q/s p50 ${c64.p50} ms; sockets opened ${rows[rows.length - 1]?.socketsOpened}\n`);
+    process.stdout.write(
+      `${protocol} connections=${connections} pipelining=${pipelining ?? 'unset'}: c=1 p50 ${c1.p50} ms; c=64 ${c64.throughput} q/s p50 ${c64.p50} ms; sockets opened ${rows[rows.length - 1]?.socketsOpened}\n`,
+    );
   }
   child.disconnect();
   process.stdout.write(
@@ -107,7 +143,9 @@ async function main(): Promise<void> {
       '',
       `| protocol | pool connections | pipelining | dashboard p50 c=1 (ms) | dashboard q/s c=64 | sockets opened |`,
       '|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.protocol} | ${r.connections} | ${r.pipelining ?? 'unset'} | ${r.c1.p50} | ${r.c64.throughput} | ${r.socketsOpened} |`),
+      ...rows.map(
+        (r) => `| ${r.protocol} | ${r.connections} | ${r.pipelining ?? 'unset'} | ${r.c1.p50} | ${r.c64.throughput} | ${r.socketsOpened} |`,
+      ),
       '',
     ].join('\n'),
   );

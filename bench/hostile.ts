@@ -74,7 +74,12 @@ export async function runHostileMix(options: HostileMixOptions): Promise<Hostile
     byStatus[status] = (byStatus[status] ?? 0) + 1;
   };
   const gql = async (headers: Record<string, string>, query: string): Promise<number> => {
-    const response = await pool.request({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
+    const response = await pool.request({
+      method: 'POST',
+      path: '/graphql',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    });
     await response.body.dump();
     return response.statusCode;
   };
@@ -108,7 +113,9 @@ export async function runHostileMix(options: HostileMixOptions): Promise<Hostile
   const only = options.only ?? ['fragments', 'aliases', 'exports'];
   const mix = [
     ...(only.includes('fragments') ? [attack('fragment document', () => gql(options.hostile, FRAGMENT_BOMB))] : []),
-    ...(only.includes('aliases') ? Array.from({ length: 20 }, () => attack('30 aliases × 1,000 rows', () => gql(options.hostile, WIDE_ALIASES))) : []),
+    ...(only.includes('aliases')
+      ? Array.from({ length: 20 }, () => attack('30 aliases × 1,000 rows', () => gql(options.hostile, WIDE_ALIASES)))
+      : []),
     ...(only.includes('exports') ? Array.from({ length: 100 }, () => attack('exports', exportOnce)) : []),
   ];
   const underMix = await drive(dashboard, 1, options.durationS);
@@ -126,8 +133,16 @@ export async function runHostileMix(options: HostileMixOptions): Promise<Hostile
 
 // ---- standalone run -------------------------------------------------------------------------
 
-function child(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ proc: ChildProcess; ready: { url: string; credentials: { username: string; password: string } } }> {
-  const proc = fork(join(__dirname, script), [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+function child(
+  script: string,
+  env: Record<string, string>,
+  execArgv: string[] = [],
+): Promise<{ proc: ChildProcess; ready: { url: string; credentials: { username: string; password: string } } }> {
+  const proc = fork(join(__dirname, script), [], {
+    execArgv,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));

@@ -35,7 +35,9 @@ export interface BenchReport {
   callsPerQuery: Array<{ workload: string; floor: number; gateway: Partial<Record<Mode, number>> }>;
   cells: Cell[];
   repeatedDashboardCallsWithCache: number | undefined;
-  soak: { concurrency: number; latencyMs: number; seconds: number; throughput: number; p99: number; errors: number; rssMb: number[] } | undefined;
+  soak:
+    | { concurrency: number; latencyMs: number; seconds: number; throughput: number; p99: number; errors: number; rssMb: number[] }
+    | undefined;
   /** What bench/hostile printed, when it exists. */
   hostile: string | undefined;
 }
@@ -70,7 +72,12 @@ interface Target {
 }
 
 /** gateway p50 / floor p50 for one cell, or undefined when either side was not run. */
-function p50Ratio(report: BenchReport, workload: string, mode: Mode, latencyMs: number): { ratio: number; gateway: number; floor: number } | undefined {
+function p50Ratio(
+  report: BenchReport,
+  workload: string,
+  mode: Mode,
+  latencyMs: number,
+): { ratio: number; gateway: number; floor: number } | undefined {
   const gateway = find(report, workload, mode, latencyMs, 1);
   const floor = find(report, workload, 'floor', latencyMs, 1);
   if (!gateway || !floor) return undefined;
@@ -108,7 +115,10 @@ export function targets(report: BenchReport): Target[] {
           ? `${c64.result.throughput} / ${f64.result.throughput} q/s = **${throughput}×**, ${c64.result.errors} errors; upstream calls in flight ≤ ${c64.maxInflight} (budget ${c64.maxConnections})`
           : 'not run',
       target: '≥ 1.00×, no errors, in flight ≤ budget',
-      met: c64 && f64 && throughput !== undefined ? throughput >= 1 && c64.result.errors === 0 && (c64.maxInflight ?? Infinity) <= (c64.maxConnections ?? 0) : undefined,
+      met:
+        c64 && f64 && throughput !== undefined
+          ? throughput >= 1 && c64.result.errors === 0 && (c64.maxInflight ?? Infinity) <= (c64.maxConnections ?? 0)
+          : undefined,
     },
     {
       name: 'gateway CPU per cold dashboard (c=1)',
@@ -136,7 +146,11 @@ function cellRows(report: BenchReport): string[] {
     const side = (mode: Mode): string => {
       const cell = at(mode);
       if (!cell) return '–';
-      const ratio = floor ? (Number(concurrency) === 1 ? round(cell.result.p50 / floor.result.p50) : round(cell.result.throughput / floor.result.throughput)) : undefined;
+      const ratio = floor
+        ? Number(concurrency) === 1
+          ? round(cell.result.p50 / floor.result.p50)
+          : round(cell.result.throughput / floor.result.throughput)
+        : undefined;
       const figure = Number(concurrency) === 1 ? `${cell.result.p50} ms` : `${cell.result.throughput} q/s`;
       return `${figure}${ratio === undefined ? '' : ` (${ratio}×)`}`;
     };
@@ -192,9 +206,9 @@ function markdown(report: BenchReport): string {
     '',
     '- **floor**: the same upstream calls made directly with undici `request` on an `Agent` with no connection cap, every independent call at once.',
     `- **cold**: the gateway with its shipped defaults (VEEAM_MAX_CONNECTIONS ${report.shippedConnections ?? '?'}) and the finished-item cache off (CACHE_FINISHED_TTL_MS=0).`,
-    '- **warm**: the gateway exactly as shipped (finished sessions\' items cached).',
+    "- **warm**: the gateway exactly as shipped (finished sessions' items cached).",
     `- **budget**: cold, with VEEAM_MAX_CONNECTIONS=${report.settings['compareConnections']} (the previous default), for the connection-budget comparison.`,
-    '- Only the benchmark\'s own settings differ from `npm start`: no rate limit (RATE_LIMIT_RPS=0), API keys for 8 clients; c=64 is 8 clients × 8 dashboards (the shipped MAX_CLIENT_REQUESTS is 8 per client).',
+    "- Only the benchmark's own settings differ from `npm start`: no rate limit (RATE_LIMIT_RPS=0), API keys for 8 clients; c=64 is 8 clients × 8 dashboards (the shipped MAX_CLIENT_REQUESTS is 8 per client).",
     '',
     '## Targets (gateway p50 / floor p50, c=1, unless stated)',
     '| target | measured | goal | |',
@@ -210,9 +224,16 @@ function markdown(report: BenchReport): string {
     ...cellRows(report),
     '',
     `Upstream calls of one cold query: ${report.callsPerQuery
-      .map((row) => `${row.workload} ${Object.entries(row.gateway).map(([mode, calls]) => `${mode} ${calls}`).join(', ')} (floor ${row.floor})`)
+      .map(
+        (row) =>
+          `${row.workload} ${Object.entries(row.gateway)
+            .map(([mode, calls]) => `${mode} ${calls}`)
+            .join(', ')} (floor ${row.floor})`,
+      )
       .join('; ')}.` +
-      (report.repeatedDashboardCallsWithCache === undefined ? '' : ` A repeated dashboard within CACHE_LIVE_TTL_MS: ${report.repeatedDashboardCallsWithCache} upstream calls.`),
+      (report.repeatedDashboardCallsWithCache === undefined
+        ? ''
+        : ` A repeated dashboard within CACHE_LIVE_TTL_MS: ${report.repeatedDashboardCallsWithCache} upstream calls.`),
     '',
     '- **dashboard**: 50 newest sessions with name, type, status, times, and the first 20 protected items of each.',
     '- **detail**: one finished backup session by id with its log and all protected items.',

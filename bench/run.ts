@@ -24,7 +24,11 @@ import { workloads, type Upstream, type Workload } from './workloads';
 const quick = process.env['BENCH_QUICK'] === '1';
 const num = (name: string, fallback: number, quickValue: number): number =>
   process.env[name] !== undefined ? Number(process.env[name]) : quick ? quickValue : fallback;
-const list = (name: string, fallback: string): string[] => (process.env[name] ?? fallback).split(',').map((s) => s.trim()).filter(Boolean);
+const list = (name: string, fallback: string): string[] =>
+  (process.env[name] ?? fallback)
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 const DURATION_S = num('BENCH_DURATION_S', 8, 2);
 const WARMUP_S = num('BENCH_WARMUP_S', 1, 0.5);
 const SOAK_S = num('BENCH_SOAK_S', 60, 5);
@@ -73,7 +77,11 @@ interface Ready {
 }
 
 function child(script: string, env: Record<string, string>, execArgv: string[] = []): Promise<{ proc: ChildProcess; ready: Ready }> {
-  const proc = fork(join(__dirname, script), [], { execArgv, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const proc = fork(join(__dirname, script), [], {
+    execArgv,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   return new Promise((resolve, reject) => {
     proc.once('error', reject);
     proc.once('exit', (code) => reject(new Error(`${script} exited with ${code}`)));
@@ -168,7 +176,8 @@ async function main(): Promise<void> {
           body: JSON.stringify({ query: workload.query, variables: workload.variables }),
         });
         const body = (await response.body.json()) as { data?: unknown; errors?: unknown[] };
-        if (response.statusCode !== 200 || body.errors) throw new Error(`gateway answered ${response.statusCode} ${JSON.stringify(body.errors)}`);
+        if (response.statusCode !== 200 || body.errors)
+          throw new Error(`gateway answered ${response.statusCode} ${JSON.stringify(body.errors)}`);
         return body.data;
       },
       async close() {
@@ -181,13 +190,14 @@ async function main(): Promise<void> {
   const gateways: Gateway[] = [];
   if (MODES.includes('cold')) gateways.push(await startGateway('cold', cold, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []));
   if (MODES.includes('warm')) gateways.push(await startGateway('warm', {}));
-  if (MODES.includes('budget')) gateways.push(await startGateway('budget', { ...cold, VEEAM_MAX_CONNECTIONS: String(COMPARE_CONNECTIONS) }));
+  if (MODES.includes('budget'))
+    gateways.push(await startGateway('budget', { ...cold, VEEAM_MAX_CONNECTIONS: String(COMPARE_CONNECTIONS) }));
 
   // The floor: no connection cap, so no call ever waits for a socket. It speaks the gateway's API
   // revision ('auto' negotiates the newest the appliance accepts: the simulator's newest).
   const floorAgent = new Agent({ keepAliveTimeout: 30_000 });
   const configured = gateways[0]?.apiVersion ?? '1.0-rev0';
-  const apiVersion = configured === 'auto' ? DEFAULT_API_VERSIONS[DEFAULT_API_VERSIONS.length - 1] ?? '1.0-rev0' : configured;
+  const apiVersion = configured === 'auto' ? (DEFAULT_API_VERSIONS[DEFAULT_API_VERSIONS.length - 1] ?? '1.0-rev0') : configured;
   const base = new URL(simUrl);
   const token = await (async () => {
     const response = await request(`${simUrl}/token`, {
@@ -210,7 +220,9 @@ async function main(): Promise<void> {
   ).body.json()) as { results: Array<{ id: string; executionStartTime?: string }> };
   const detailId = sessions.results[5]?.id ?? '';
   const newest = Date.parse(`${sessions.results[0]?.executionStartTime ?? new Date().toISOString().slice(0, 19)}Z`);
-  const all = workloads(detailId, new Date(newest - 30 * 86_400_000).toISOString(), new Date(newest).toISOString()).filter((w) => ONLY.includes(w.name));
+  const all = workloads(detailId, new Date(newest - 30 * 86_400_000).toISOString(), new Date(newest).toISOString()).filter((w) =>
+    ONLY.includes(w.name),
+  );
 
   // Both sides fetch the same data, with the same number of calls.
   const callsPerQuery: BenchReport['callsPerQuery'] = [];
@@ -222,7 +234,8 @@ async function main(): Promise<void> {
     const row: BenchReport['callsPerQuery'][number] = { workload: workload.name, floor: floorCalls, gateway: {} };
     for (const gateway of gateways) {
       const ids = workload.idsOf(await gateway.gql(workload));
-      if (JSON.stringify(ids) !== JSON.stringify(floorIds)) throw new Error(`${workload.name}: the ${gateway.mode} gateway and the floor disagree`);
+      if (JSON.stringify(ids) !== JSON.stringify(floorIds))
+        throw new Error(`${workload.name}: the ${gateway.mode} gateway and the floor disagree`);
       await resetCounters(origin);
       await gateway.gql(workload);
       row.gateway[gateway.mode] = totalOf(await counters(origin));
@@ -241,7 +254,9 @@ async function main(): Promise<void> {
         await drive(runFloor, concurrency, WARMUP_S);
         const result = await drive(runFloor, concurrency, DURATION_S);
         cells.push({ workload: workload.name, mode: 'floor', latencyMs, concurrency, result });
-        say(`${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} floor   p50 ${result.p50} ms p99 ${result.p99} ms ${result.throughput}/s`);
+        say(
+          `${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} floor   p50 ${result.p50} ms p99 ${result.p99} ms ${result.throughput}/s`,
+        );
       }
       for (const gateway of gateways) {
         for (const concurrency of plan[gateway.mode] ?? []) {
@@ -300,7 +315,15 @@ async function main(): Promise<void> {
     }, 1000);
     const result = await drive(async (worker) => void (await soakGateway.gql(dashboard, worker)), 64, SOAK_S);
     clearInterval(sampler);
-    soak = { concurrency: 64, latencyMs: 10, seconds: SOAK_S, throughput: result.throughput, p99: result.p99, errors: result.errors, rssMb };
+    soak = {
+      concurrency: 64,
+      latencyMs: 10,
+      seconds: SOAK_S,
+      throughput: result.throughput,
+      p99: result.p99,
+      errors: result.errors,
+      rssMb,
+    };
   }
 
   for (const gateway of gateways) await gateway.close();
@@ -309,8 +332,20 @@ async function main(): Promise<void> {
 
   const report: BenchReport = {
     date: new Date().toISOString(),
-    machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, memoryGb: Math.round(totalmem() / 1073741824), node: process.version },
-    settings: { quick, sessions: SESSIONS, durationS: DURATION_S, warmupS: WARMUP_S, soakS: SOAK_S, compareConnections: COMPARE_CONNECTIONS },
+    machine: {
+      cpu: cpus()[0]?.model ?? 'unknown',
+      cores: cpus().length,
+      memoryGb: Math.round(totalmem() / 1073741824),
+      node: process.version,
+    },
+    settings: {
+      quick,
+      sessions: SESSIONS,
+      durationS: DURATION_S,
+      warmupS: WARMUP_S,
+      soakS: SOAK_S,
+      compareConnections: COMPARE_CONNECTIONS,
+    },
     shippedConnections: gateways.find((g) => g.mode === 'cold' || g.mode === 'warm')?.maxConnections,
     callsPerQuery,
     cells,
@@ -332,6 +367,6 @@ function hostile(): string | undefined {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

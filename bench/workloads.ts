@@ -35,7 +35,10 @@ interface Session {
 }
 
 async function getJson<T>(upstream: Upstream, path: string): Promise<T> {
-  const response = await request(`${upstream.origin}${upstream.basePath}${path}`, { dispatcher: upstream.dispatcher, headers: upstream.headers });
+  const response = await request(`${upstream.origin}${upstream.basePath}${path}`, {
+    dispatcher: upstream.dispatcher,
+    headers: upstream.headers,
+  });
   if (response.statusCode !== 200) {
     await response.body.dump();
     throw new Error(`floor call ${path} answered ${response.statusCode}`);
@@ -79,7 +82,9 @@ export function workloads(detailId: string, reportFrom: string, reportTo: string
         const offsets: number[] = [];
         for (let offset = PAGE_SIZE; offset < end; offset += PAGE_SIZE) offsets.push(offset);
         const rest = await Promise.all(
-          offsets.map((offset) => getJson<Page<Session>>(upstream, `/sessions?Offset=${offset}&Limit=${Math.min(PAGE_SIZE, end - offset)}&${filter}`)),
+          offsets.map((offset) =>
+            getJson<Page<Session>>(upstream, `/sessions?Offset=${offset}&Limit=${Math.min(PAGE_SIZE, end - offset)}&${filter}`),
+          ),
         );
         return [first, ...rest].flatMap((p) => p.results.map((s) => s.id));
       },

@@ -23,9 +23,7 @@ export interface EntryIo {
   print(text: string): void;
 }
 
-export type Started =
-  | { exitCode: number }
-  | { config: Config; logger: Logger; running: Running; stop(signal: string): Promise<number> };
+export type Started = { exitCode: number } | { config: Config; logger: Logger; running: Running; stop(signal: string): Promise<number> };
 
 function destinationFor(format: 'json' | 'pretty', io: EntryIo): DestinationStream | undefined {
   return io.destination ?? (format === 'pretty' ? prettyDestination() : undefined);
@@ -41,8 +39,10 @@ function formatBeforeConfig(env: NodeJS.ProcessEnv): 'json' | 'pretty' {
 /** What a start-up failure means to an operator, with the fix when it is known. */
 export function describeStartFailure(error: unknown, config: Config): string {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === 'EADDRINUSE') return `port ${config.port} on ${config.host} is already in use (EADDRINUSE): set PORT to a free port or stop the other process`;
-  if (code === 'EACCES') return `not allowed to listen on port ${config.port} (EACCES): use a port above 1023 or give the process the right`;
+  if (code === 'EADDRINUSE')
+    return `port ${config.port} on ${config.host} is already in use (EADDRINUSE): set PORT to a free port or stop the other process`;
+  if (code === 'EACCES')
+    return `not allowed to listen on port ${config.port} (EACCES): use a port above 1023 or give the process the right`;
   if (code === 'EADDRNOTAVAIL') return `HOST=${config.host} is not an address of this machine (EADDRNOTAVAIL)`;
   return `the gateway failed to start: ${error instanceof Error ? error.message : String(error)}`;
 }
@@ -84,7 +84,10 @@ export async function startFromEnv(io: EntryIo): Promise<Started> {
     return { exitCode: EXIT_FAILURE };
   }
   const { url } = running.gateway;
-  logger.info({ url: `${url}${GRAPHQL_PATH}`, demo: config.demo !== undefined, version, tracing: tracing !== undefined }, 'gateway listening');
+  logger.info(
+    { url: `${url}${GRAPHQL_PATH}`, demo: config.demo !== undefined, version, tracing: tracing !== undefined },
+    'gateway listening',
+  );
   io.print(bannerText(config, url));
   return {
     config,

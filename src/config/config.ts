@@ -89,7 +89,9 @@ export function loadConfig(env: Env = process.env): Config {
   const auth = readAuthSettings(present);
   problems.push(...auth.problems);
   if (e.TRUSTED_DOCUMENTS !== undefined && e.TRUSTED_DOCUMENTS !== 'off' && e.TRUSTED_DOCUMENTS_FILE === undefined) {
-    problems.push(`TRUSTED_DOCUMENTS=${e.TRUSTED_DOCUMENTS} needs TRUSTED_DOCUMENTS_FILE (a persisted-documents.json or an Apollo persisted query manifest)`);
+    problems.push(
+      `TRUSTED_DOCUMENTS=${e.TRUSTED_DOCUMENTS} needs TRUSTED_DOCUMENTS_FILE (a persisted-documents.json or an Apollo persisted query manifest)`,
+    );
   }
   if (auth.settings === undefined && auth.problems.length === 0 && applianceGiven) {
     problems.push('AUTH_MODE is required when VEEAM_BASE_URL is set: apikey, jwt, or none to run unprotected on purpose');

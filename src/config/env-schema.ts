@@ -119,7 +119,12 @@ export const LABEL_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,63}$/;
 
 const nameList = z
   .string()
-  .transform((value) => value.split(',').map((name) => name.trim()).filter((name) => name !== ''))
+  .transform((value) =>
+    value
+      .split(',')
+      .map((name) => name.trim())
+      .filter((name) => name !== ''),
+  )
   .refine((names) => names.every((name) => LABEL_NAME.test(name)), {
     message: 'must be a comma-separated list of names (letters, digits, _ . -; at most 64 characters each)',
   });
@@ -127,7 +132,10 @@ const nameList = z
 const otlpUrl = z
   .string()
   .trim()
-  .refine((value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol), 'must be an http:// or https:// URL such as http://otel-collector:4318');
+  .refine(
+    (value) => URL.canParse(value) && /^https?:$/.test(new URL(value).protocol),
+    'must be an http:// or https:// URL such as http://otel-collector:4318',
+  );
 
 /** Where the appliance's REST API lives below its address. */
 export const API_ROOT_PATH = '/api/v1';
@@ -147,16 +155,21 @@ export function normaliseBaseUrl(value: string): string | undefined {
 export const envSchema = z.object({
   PORT: intIn(0, 65_535).optional(),
   HOST: z.string().trim().min(1).optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-    message: 'must be one of fatal, error, warn, info, debug, trace, silent',
-  }).optional(),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .optional(),
   NODE_ENV: z.string().optional(),
   LOG_FORMAT: z.enum(['json', 'pretty'], { message: 'must be json or pretty' }).optional(),
   VEEAM_BASE_URL: z
     .string()
     .trim()
     .url('must be a URL such as https://backup.example.com:11005')
-    .refine((value) => !URL.canParse(value) || /^https?:$/.test(new URL(value).protocol), 'must start with https:// (or http:// for a local simulator)')
+    .refine(
+      (value) => !URL.canParse(value) || /^https?:$/.test(new URL(value).protocol),
+      'must start with https:// (or http:// for a local simulator)',
+    )
     .transform((value, context) => {
       const normalised = normaliseBaseUrl(value);
       if (normalised === undefined) {
@@ -172,7 +185,11 @@ export const envSchema = z.object({
   VEEAM_USERNAME: z.string().min(1, 'must not be empty').optional(),
   VEEAM_PASSWORD: z.string().min(1, 'must not be empty').optional(),
   VEEAM_PASSWORD_FILE: z.string().min(1, 'must not be empty').optional(),
-  VEEAM_API_VERSION: z.string().trim().regex(/^(auto|\d+\.\d+-rev\d+)$/, 'must be auto or a revision such as 1.7-rev0').optional(),
+  VEEAM_API_VERSION: z
+    .string()
+    .trim()
+    .regex(/^(auto|\d+\.\d+-rev\d+)$/, 'must be auto or a revision such as 1.7-rev0')
+    .optional(),
   VEEAM_CA_FILE: z.string().min(1, 'must not be empty').optional(),
   VEEAM_TLS_INSECURE: bool.optional(),
   VEEAM_CONNECT_TIMEOUT_MS: intIn(1, 600_000).optional(),
@@ -205,7 +222,12 @@ export const envSchema = z.object({
   PLAYGROUND: bool.optional(),
   CORS_ORIGINS: z
     .string()
-    .transform((value) => value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== ''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin !== ''),
+    )
     .refine((origins) => origins.every((origin) => URL.canParse(origin) && new URL(origin).origin === origin), {
       message: 'must be a comma-separated list of origins such as https://dashboards.example.com',
     })
@@ -254,6 +276,19 @@ export const KNOWN_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
  * else's variable. OTEL_ belongs to the OpenTelemetry standard and is left to its SDK.
  */
 export const GATEWAY_PREFIXES = [
-  'VEEAM_', 'AUTH_', 'JWT_', 'API_KEYS_', 'CACHE_', 'MAX_', 'UPSTREAM_', 'BREAKER_', 'RATE_LIMIT_', 'EXPORT_', 'LOG_', 'DEMO_',
-  'CORS_', 'METRICS_', 'LIVE_',
+  'VEEAM_',
+  'AUTH_',
+  'JWT_',
+  'API_KEYS_',
+  'CACHE_',
+  'MAX_',
+  'UPSTREAM_',
+  'BREAKER_',
+  'RATE_LIMIT_',
+  'EXPORT_',
+  'LOG_',
+  'DEMO_',
+  'CORS_',
+  'METRICS_',
+  'LIVE_',
 ] as const;

@@ -41,7 +41,10 @@ const NAMES_API_VERSION = /api[-_ ]?version/i;
 function classifyHttp(error: UpstreamHttpError): { code: PublicErrorCode; message: string } {
   const { status } = error;
   if (status === 404) return { code: 'NOT_FOUND', message: 'Not found on the Veeam appliance' };
-  if (status === 400 && [error.problemType, error.problemTitle, error.details].some((text) => text !== undefined && NAMES_API_VERSION.test(text))) {
+  if (
+    status === 400 &&
+    [error.problemType, error.problemTitle, error.details].some((text) => text !== undefined && NAMES_API_VERSION.test(text))
+  ) {
     return { code: 'UPSTREAM_UNSUPPORTED_REVISION', message: 'The Veeam appliance refused the API revision the gateway speaks' };
   }
   // The client's input was validated before the call: a 400 here is the gateway's request not fitting this appliance.
@@ -49,7 +52,8 @@ function classifyHttp(error: UpstreamHttpError): { code: PublicErrorCode; messag
   if (status === 401) return { code: 'UPSTREAM_AUTH_FAILED', message: "The Veeam appliance refused the gateway's token" };
   if (status === 403) return { code: 'UPSTREAM_FORBIDDEN', message: "The gateway's Veeam account is not allowed to read this" };
   if (status === 429) return { code: 'UPSTREAM_RATE_LIMITED', message: 'The Veeam appliance is rate-limiting the gateway' };
-  if (status === 502 || status === 503 || status === 504) return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is unavailable' };
+  if (status === 502 || status === 503 || status === 504)
+    return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is unavailable' };
   return { code: 'UPSTREAM_ERROR', message: `The Veeam appliance failed (${status})` };
 }
 
@@ -59,16 +63,23 @@ const TLS_FAILURE = /CERT|SELF_SIGNED|SIGNATURE|UNABLE_TO_VERIFY|UNABLE_TO_GET_I
 function classifyLogin(error: UpstreamAuthError): { code: PublicErrorCode; message: string } {
   switch (error.reason) {
     case 'BAD_CREDENTIALS':
-      return { code: 'UPSTREAM_AUTH_FAILED', message: "The Veeam appliance rejected the gateway's credentials (VEEAM_USERNAME, VEEAM_PASSWORD)" };
+      return {
+        code: 'UPSTREAM_AUTH_FAILED',
+        message: "The Veeam appliance rejected the gateway's credentials (VEEAM_USERNAME, VEEAM_PASSWORD)",
+      };
     case 'MFA_REQUIRED':
-      return { code: 'UPSTREAM_MFA_REQUIRED', message: "The gateway's Veeam account requires multi-factor authentication; it needs a service account without MFA" };
+      return {
+        code: 'UPSTREAM_MFA_REQUIRED',
+        message: "The gateway's Veeam account requires multi-factor authentication; it needs a service account without MFA",
+      };
     case 'FORBIDDEN':
       return { code: 'UPSTREAM_FORBIDDEN', message: "The gateway's Veeam account may not use the REST API" };
     case 'NO_TOKEN_IN_RESPONSE':
       return { code: 'UPSTREAM_BAD_RESPONSE', message: 'The Veeam appliance answered the login without a token' };
     default: {
       const status = error.status ?? 0;
-      if (status === 502 || status === 503 || status === 504) return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is unavailable (login failed)' };
+      if (status === 502 || status === 503 || status === 504)
+        return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is unavailable (login failed)' };
       return { code: 'UPSTREAM_ERROR', message: `The Veeam appliance failed the gateway's login${status ? ` (${status})` : ''}` };
     }
   }
@@ -79,7 +90,10 @@ export function diagnoseUpstream(error: UpstreamError): { code: PublicErrorCode;
   if (error instanceof UpstreamHttpError) return classifyHttp(error);
   if (error instanceof UpstreamAuthError) return classifyLogin(error);
   if (error instanceof UpstreamRevisionLacksError) {
-    return { code: 'BAD_USER_INPUT', message: `${capitalise(error.feature)} needs Veeam API revision ${error.neededRevision}; the appliance speaks ${error.revisionInUse}` };
+    return {
+      code: 'BAD_USER_INPUT',
+      message: `${capitalise(error.feature)} needs Veeam API revision ${error.neededRevision}; the appliance speaks ${error.revisionInUse}`,
+    };
   }
   if (error instanceof UpstreamUnsupportedRevisionError) {
     return {
@@ -90,7 +104,10 @@ export function diagnoseUpstream(error: UpstreamError): { code: PublicErrorCode;
     };
   }
   if (error instanceof UpstreamNetworkError && error.causeCode !== undefined && TLS_FAILURE.test(error.causeCode)) {
-    return { code: 'UPSTREAM_TLS_FAILED', message: `The Veeam appliance's certificate could not be verified (${error.causeCode}); set VEEAM_CA_FILE to its CA certificate` };
+    return {
+      code: 'UPSTREAM_TLS_FAILED',
+      message: `The Veeam appliance's certificate could not be verified (${error.causeCode}); set VEEAM_CA_FILE to its CA certificate`,
+    };
   }
   if (error instanceof UpstreamAbortedError && error.deadlineExceeded) {
     return { code: 'REQUEST_TIMEOUT', message: "The request exceeded the gateway's deadline" };

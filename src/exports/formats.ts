@@ -7,11 +7,28 @@ import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
 import { toUtcIso } from '../upstream/time';
 
 export const SESSION_COLUMNS = [
-  'id', 'name', 'type', 'extendedType', 'status', 'result', 'reason', 'usn', 'startTime', 'stopTime', 'durationMs',
+  'id',
+  'name',
+  'type',
+  'extendedType',
+  'status',
+  'result',
+  'reason',
+  'usn',
+  'startTime',
+  'stopTime',
+  'durationMs',
 ] as const;
 
 export const ITEM_COLUMNS = [
-  'sessionId', 'sessionType', 'sessionStatus', 'sessionStartTime', 'itemId', 'itemName', 'itemStatus', 'region',
+  'sessionId',
+  'sessionType',
+  'sessionStatus',
+  'sessionStartTime',
+  'itemId',
+  'itemName',
+  'itemStatus',
+  'region',
 ] as const;
 
 type Cell = string | number | undefined;

@@ -13,13 +13,18 @@ import type { ListSessionsParams } from '../upstream/query';
 const SORT_FIELDS = namesOf(SESSION_SORT_FIELD);
 
 function list(params: URLSearchParams, name: string): string[] {
-  return params.getAll(name).flatMap((value) => value.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  return params
+    .getAll(name)
+    .flatMap((value) => value.split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
 }
 
 function enumList<E extends string>(params: URLSearchParams, name: string, known: readonly E[]): E[] | undefined {
   const values = list(params, name).map((v) => v.toUpperCase());
   for (const value of values) {
-    if (!(known as readonly string[]).includes(value)) throw new InvalidInputError(`${name} has an unknown value ${JSON.stringify(value)}; expected one of ${known.join(', ')}`);
+    if (!(known as readonly string[]).includes(value))
+      throw new InvalidInputError(`${name} has an unknown value ${JSON.stringify(value)}; expected one of ${known.join(', ')}`);
   }
   return values.length > 0 ? (values as E[]) : undefined;
 }
@@ -36,8 +41,10 @@ function sorts(params: URLSearchParams): SessionSortArgs[] {
     const parts = entry.toUpperCase().split(':');
     if (parts.length > 2) throw new InvalidInputError(`sort ${JSON.stringify(entry)} must be FIELD or FIELD:DIRECTION`);
     const [field = '', direction = 'ASC'] = parts;
-    if (!SORT_FIELDS.includes(field as SessionSortField)) throw new InvalidInputError(`sort field ${JSON.stringify(field)} is unknown; expected one of ${SORT_FIELDS.join(', ')}`);
-    if (direction !== 'ASC' && direction !== 'DESC') throw new InvalidInputError(`sort direction ${JSON.stringify(direction)} must be ASC or DESC`);
+    if (!SORT_FIELDS.includes(field as SessionSortField))
+      throw new InvalidInputError(`sort field ${JSON.stringify(field)} is unknown; expected one of ${SORT_FIELDS.join(', ')}`);
+    if (direction !== 'ASC' && direction !== 'DESC')
+      throw new InvalidInputError(`sort direction ${JSON.stringify(direction)} must be ASC or DESC`);
     return { field: field as SessionSortField, direction: direction as SortDirection };
   });
 }
@@ -72,7 +79,10 @@ export function exportRowLimit(search: URLSearchParams): number | undefined {
   if (value === null || value === '') return undefined;
   const limit = /^\d{1,7}$/.test(value) ? Number(value) : Number.NaN;
   if (!(limit >= 1 && limit <= MAX_EXPORT_LIMIT)) {
-    throw new InvalidInputError(`limit must be a whole number from 1 to ${MAX_EXPORT_LIMIT}, got ${JSON.stringify(value.slice(0, 32))}`, 'limit');
+    throw new InvalidInputError(
+      `limit must be a whole number from 1 to ${MAX_EXPORT_LIMIT}, got ${JSON.stringify(value.slice(0, 32))}`,
+      'limit',
+    );
   }
   return limit;
 }

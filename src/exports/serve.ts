@@ -49,14 +49,24 @@ export interface ExportBody {
 async function itemRows(sessions: SessionDto[], options: ExportOptions, call: CallOptions, max: number): Promise<string> {
   let text = '';
   let left = max;
-  await forEachSessionItems(sessions, { client: options.client, pageSize: options.pageSize, concurrency: options.concurrency, call }, (session, items) => {
-    for (const item of items.slice(0, Math.max(left, 0))) text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
-    left -= items.length;
-  });
+  await forEachSessionItems(
+    sessions,
+    { client: options.client, pageSize: options.pageSize, concurrency: options.concurrency, call },
+    (session, items) => {
+      for (const item of items.slice(0, Math.max(left, 0))) text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
+      left -= items.length;
+    },
+  );
   return text;
 }
 
-export async function serveExport(path: ExportPath, req: IncomingMessage, res: ServerResponse, search: URLSearchParams, options: ExportOptions): Promise<void> {
+export async function serveExport(
+  path: ExportPath,
+  req: IncomingMessage,
+  res: ServerResponse,
+  search: URLSearchParams,
+  options: ExportOptions,
+): Promise<void> {
   let params;
   let limit;
   try {
@@ -116,7 +126,10 @@ export async function serveExport(path: ExportPath, req: IncomingMessage, res: S
   } catch (error) {
     const timedOut = deadline?.aborted === true && !controller.signal.aborted;
     const failure = timedOut
-      ? { code: 'REQUEST_TIMEOUT' as const, message: `The export ran past its deadline of ${options.timeoutMs} ms; narrow the filter or range` }
+      ? {
+          code: 'REQUEST_TIMEOUT' as const,
+          message: `The export ran past its deadline of ${options.timeoutMs} ms; narrow the filter or range`,
+        }
       : (describeFailure(error) ?? { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' });
     const { code } = failure;
     if (code === 'INTERNAL_SERVER_ERROR') options.logger.error({ err: error }, 'unexpected error in an export');

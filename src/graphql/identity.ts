@@ -19,6 +19,9 @@ const RANGE_DIGEST_BYTES = 8;
 
 /** An instance's failure figures over one range (a normalised filter, JSON-serialisable). */
 export function failingItemId(range: unknown, instanceId: string): string {
-  const digest = createHash('sha256').update(JSON.stringify(range)).digest('base64url').slice(0, Math.ceil((RANGE_DIGEST_BYTES * 4) / 3));
+  const digest = createHash('sha256')
+    .update(JSON.stringify(range))
+    .digest('base64url')
+    .slice(0, Math.ceil((RANGE_DIGEST_BYTES * 4) / 3));
   return opaque('FailingItem', digest, instanceId);
 }

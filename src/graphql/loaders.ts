@@ -58,26 +58,27 @@ export function protectedItemsCacheKey(key: ProtectedItemsKey): string {
   return JSON.stringify([key.sessionId, key.search ?? null, key.sort, key.page.offset, key.page.limit]);
 }
 
-export function createLoaders(
-  client: VeeamClient,
-  limits: GatewayLimits,
-  call: CallOptions,
-  telemetry?: LoaderTelemetry,
-): Loaders {
+export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: CallOptions, telemetry?: LoaderTelemetry): Loaders {
   return {
     sessionById: new DataLoader<string, SessionDto | null>(
-      fanOut('sessionById', telemetry, (id) => client.getSession(id, call).catch((error: unknown) => {
-        if (isNotFound(error)) return null;
-        throw error;
-      })),
+      fanOut('sessionById', telemetry, (id) =>
+        client.getSession(id, call).catch((error: unknown) => {
+          if (isNotFound(error)) return null;
+          throw error;
+        }),
+      ),
     ),
     protectedItems: new DataLoader<ProtectedItemsKey, UpstreamItemsPage, string>(
       fanOut('protectedItems', telemetry, (key) =>
         assemblePage<ProtectedItemDto>(key.page, limits.upstreamPageSize, (offset, limit) =>
-          client.listProtectedItems(key.sessionId, { offset, limit, searchPattern: key.search, sort: key.sort }, {
-            ...call,
-            sessionFinished: key.sessionFinished,
-          }),
+          client.listProtectedItems(
+            key.sessionId,
+            { offset, limit, searchPattern: key.search, sort: key.sort },
+            {
+              ...call,
+              sessionFinished: key.sessionFinished,
+            },
+          ),
         ).catch((error: unknown) => {
           // The appliance answers 404 for sessions that protect nothing (non-backup sessions).
           if (isNotFound(error)) return emptyPage<ProtectedItemDto>(key.page);
@@ -87,8 +88,10 @@ export function createLoaders(
       { cacheKeyFn: protectedItemsCacheKey },
     ),
     sessionCount: new DataLoader<CountKey, number, string>(
-      fanOut('sessionCount', telemetry, async (params) =>
-        (await client.listSessions({ ...params, offset: 0, limit: 1, sort: PROBE_ORDER }, call)).totalCount,
+      fanOut(
+        'sessionCount',
+        telemetry,
+        async (params) => (await client.listSessions({ ...params, offset: 0, limit: 1, sort: PROBE_ORDER }, call)).totalCount,
       ),
       { cacheKeyFn: (params) => JSON.stringify(params) },
     ),

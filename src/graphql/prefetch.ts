@@ -67,7 +67,12 @@ export function collectSubFields(info: LookAheadInfo, type: GraphQLObjectType): 
 }
 
 /** Runs `start` for a field's arguments as execution will coerce them; invalid ones are left to execution. */
-function withArguments(field: GraphQLField<unknown, unknown> | undefined, node: FieldNode, info: LookAheadInfo, start: (args: Record<string, unknown>) => void): void {
+function withArguments(
+  field: GraphQLField<unknown, unknown> | undefined,
+  node: FieldNode,
+  info: LookAheadInfo,
+  start: (args: Record<string, unknown>) => void,
+): void {
   if (!field) return;
   let args: Record<string, unknown>;
   try {

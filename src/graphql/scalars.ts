@@ -30,19 +30,21 @@ function parseDateTime(value: unknown): string {
   }
 }
 
-export const DateTimeScalar = coercionOnly(new GraphQLScalarType<string, string>({
-  name: 'DateTime',
-  serialize(value) {
-    if (value instanceof Date) return toUtcIso(value);
-    if (typeof value !== 'string') throw new GraphQLError(`DateTime cannot represent ${typeof value}`);
-    return toUtcIso(value);
-  },
-  parseValue: parseDateTime,
-  parseLiteral(ast: ValueNode) {
-    if (ast.kind !== Kind.STRING) throw badInput('DateTime must be a string literal such as "2026-01-31T12:00:00Z"');
-    return parseDateTime(ast.value);
-  },
-}));
+export const DateTimeScalar = coercionOnly(
+  new GraphQLScalarType<string, string>({
+    name: 'DateTime',
+    serialize(value) {
+      if (value instanceof Date) return toUtcIso(value);
+      if (typeof value !== 'string') throw new GraphQLError(`DateTime cannot represent ${typeof value}`);
+      return toUtcIso(value);
+    },
+    parseValue: parseDateTime,
+    parseLiteral(ast: ValueNode) {
+      if (ast.kind !== Kind.STRING) throw badInput('DateTime must be a string literal such as "2026-01-31T12:00:00Z"');
+      return parseDateTime(ast.value);
+    },
+  }),
+);
 
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
@@ -65,20 +67,22 @@ function parseLong(value: unknown): string {
   return big.toString();
 }
 
-export const LongScalar = coercionOnly(new GraphQLScalarType<string, string>({
-  name: 'Long',
-  // Always a string: a JSON number past 2^53 silently loses digits in every JavaScript client.
-  serialize(value) {
-    if (typeof value === 'bigint') return value.toString();
-    if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
-    if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value).toString();
-    throw new GraphQLError(`Long cannot represent ${JSON.stringify(value)}`);
-  },
-  parseValue: parseLong,
-  parseLiteral(ast: ValueNode) {
-    if (ast.kind === Kind.INT || ast.kind === Kind.STRING) {
-      return parseLong(ast.kind === Kind.INT && Number.isSafeInteger(Number(ast.value)) ? Number(ast.value) : ast.value);
-    }
-    throw badInput('Long must be an integer literal or a decimal string');
-  },
-}));
+export const LongScalar = coercionOnly(
+  new GraphQLScalarType<string, string>({
+    name: 'Long',
+    // Always a string: a JSON number past 2^53 silently loses digits in every JavaScript client.
+    serialize(value) {
+      if (typeof value === 'bigint') return value.toString();
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
+      if (typeof value === 'string' && /^-?\d+$/.test(value)) return BigInt(value).toString();
+      throw new GraphQLError(`Long cannot represent ${JSON.stringify(value)}`);
+    },
+    parseValue: parseLong,
+    parseLiteral(ast: ValueNode) {
+      if (ast.kind === Kind.INT || ast.kind === Kind.STRING) {
+        return parseLong(ast.kind === Kind.INT && Number.isSafeInteger(Number(ast.value)) ? Number(ast.value) : ast.value);
+      }
+      throw badInput('Long must be an integer literal or a decimal string');
+    },
+  }),
+);

@@ -67,7 +67,11 @@ export function formatError(production: boolean, logger: Logger) {
     const failure = describeFailure(unwrapResolverError(error));
     if (failure) {
       const { code: publicCode, message, argument, upstream } = failure;
-      const mapped = { ...formatted, message, extensions: { code: publicCode, ...(argument ? { argument } : {}), ...(upstream ? { upstream } : {}) } };
+      const mapped = {
+        ...formatted,
+        message,
+        extensions: { code: publicCode, ...(argument ? { argument } : {}), ...(upstream ? { upstream } : {}) },
+      };
       return production ? withoutInternals(mapped) : mapped;
     }
     logger.error({ err: error, path: formatted.path }, 'unexpected error in a GraphQL request');
@@ -129,35 +133,38 @@ class GatewayApolloServer extends ApolloServer<GatewayContext> {
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
   const log = options.logger.child({ component: 'apollo' });
   const trusted = trustedDocumentsSetup(options.trustedDocuments);
-  return new GatewayApolloServer({
-    typeDefs: loadTypeDefs(),
-    resolvers,
-    introspection: options.introspection,
-    parseOptions: { maxTokens: options.maxTokens },
-    csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
-    // main.ts owns SIGTERM/SIGINT: Apollo's own handler (on outside NODE_ENV=test) raced it and held
-    // an idle shutdown for the drain's whole 10 s grace.
-    stopOnTerminationSignals: false,
-    includeStacktraceInErrorResponses: !options.production,
-    // Apollo pretty-prints by default: a third more bytes and CPU on every response, for no reader.
-    stringifyResult: (value) => JSON.stringify(value),
-    formatError: formatError(options.production, log),
-    logger: {
-      debug: (message: string) => log.debug(message),
-      info: (message: string) => log.info(message),
-      warn: (message: string) => log.warn(message),
-      error: (message: string) => log.error(message),
+  return new GatewayApolloServer(
+    {
+      typeDefs: loadTypeDefs(),
+      resolvers,
+      introspection: options.introspection,
+      parseOptions: { maxTokens: options.maxTokens },
+      csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
+      // main.ts owns SIGTERM/SIGINT: Apollo's own handler (on outside NODE_ENV=test) raced it and held
+      // an idle shutdown for the drain's whole 10 s grace.
+      stopOnTerminationSignals: false,
+      includeStacktraceInErrorResponses: !options.production,
+      // Apollo pretty-prints by default: a third more bytes and CPU on every response, for no reader.
+      stringifyResult: (value) => JSON.stringify(value),
+      formatError: formatError(options.production, log),
+      logger: {
+        debug: (message: string) => log.debug(message),
+        info: (message: string) => log.info(message),
+        warn: (message: string) => log.warn(message),
+        error: (message: string) => log.error(message),
+      },
+      plugins: [
+        ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
+        ApolloServerPluginLandingPageDisabled(),
+        // Replaced by useCacheControl: same header, no per-field hook on every resolver.
+        ApolloServerPluginCacheControlDisabled(),
+        useCacheControl(),
+        // First among ours: a refused document costs nothing, not even a parse.
+        ...trusted.plugins,
+        useOperationTypes<GatewayContext>(),
+        ...(options.plugins ?? []),
+      ],
     },
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer: options.httpServer }),
-      ApolloServerPluginLandingPageDisabled(),
-      // Replaced by useCacheControl: same header, no per-field hook on every resolver.
-      ApolloServerPluginCacheControlDisabled(),
-      useCacheControl(),
-      // First among ours: a refused document costs nothing, not even a parse.
-      ...trusted.plugins,
-      useOperationTypes<GatewayContext>(),
-      ...(options.plugins ?? []),
-    ],
-  }, trusted.refusal);
+    trusted.refusal,
+  );
 }

@@ -9,7 +9,7 @@ export function clientAddress(req: IncomingMessage, trustedProxies: number): str
   const socketAddress = req.socket.remoteAddress ?? 'unknown';
   if (trustedProxies <= 0) return socketAddress;
   const header = req.headers['x-forwarded-for'];
-  const entries = (Array.isArray(header) ? header.join(',') : header ?? '')
+  const entries = (Array.isArray(header) ? header.join(',') : (header ?? ''))
     .split(',')
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');

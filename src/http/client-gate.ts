@@ -51,9 +51,16 @@ export interface AdmittedClient extends ClientIdentity {
  * message recommends), W3C trace context (OpenTelemetry browser instrumentation).
  */
 const CORS_ALLOWED_HEADERS = [
-  'content-type', 'authorization', 'x-api-key', 'x-request-id',
-  'apollo-require-preflight', 'x-apollo-operation-name', 'apollographql-client-name', 'apollographql-client-version',
-  'traceparent', 'tracestate',
+  'content-type',
+  'authorization',
+  'x-api-key',
+  'x-request-id',
+  'apollo-require-preflight',
+  'x-apollo-operation-name',
+  'apollographql-client-name',
+  'apollographql-client-version',
+  'traceparent',
+  'tracestate',
 ].join(', ');
 /** Browsers may reuse a preflight answer for 10 minutes. */
 const CORS_MAX_AGE_S = 600;
@@ -63,7 +70,12 @@ export interface ClientGate {
   admit(req: IncomingMessage, res: ServerResponse, kind?: RequestKind): Promise<AdmittedClient | undefined>;
 }
 
-function refuseBusy(res: ServerResponse, code: 'RATE_LIMITED' | 'GATEWAY_OVERLOADED', message: string, retryAfterSeconds: number): undefined {
+function refuseBusy(
+  res: ServerResponse,
+  code: 'RATE_LIMITED' | 'GATEWAY_OVERLOADED',
+  message: string,
+  retryAfterSeconds: number,
+): undefined {
   sendError(res, code, message, { 'retry-after': String(retryAfterSeconds) });
   return undefined;
 }
@@ -98,7 +110,12 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
       const throttled = authFailures.peek(address);
       if (!throttled.allowed) {
         options.logger.warn({ address, requestId }, 'client refused: too many failed authentications');
-        return refuseBusy(res, 'RATE_LIMITED', `Too many failed authentications from this address; retry in ${throttled.retryAfterSeconds} s`, throttled.retryAfterSeconds);
+        return refuseBusy(
+          res,
+          'RATE_LIMITED',
+          `Too many failed authentications from this address; retry in ${throttled.retryAfterSeconds} s`,
+          throttled.retryAfterSeconds,
+        );
       }
       let identity: ClientIdentity;
       try {
@@ -123,7 +140,12 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
         if (!release) {
           options.logger.info({ client: client.id, address, requestId, kind }, 'client refused: too many requests in progress');
           const what = kind === 'export' ? 'exports' : 'requests';
-          return refuseBusy(res, 'RATE_LIMITED', `Too many ${what} in progress for this client (at most ${limit.max}); retry in ${IN_FLIGHT_RETRY_AFTER_S} s`, IN_FLIGHT_RETRY_AFTER_S);
+          return refuseBusy(
+            res,
+            'RATE_LIMITED',
+            `Too many ${what} in progress for this client (at most ${limit.max}); retry in ${IN_FLIGHT_RETRY_AFTER_S} s`,
+            IN_FLIGHT_RETRY_AFTER_S,
+          );
         }
         res.once('close', release);
       }

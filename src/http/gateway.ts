@@ -132,7 +132,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: (error) => formatLiveError(error.toJSON(), error),
     ...(options.liveTrigger ? { trigger: options.liveTrigger } : {}),
   });
-  const liveSockets = attachWebSocket(server, { live, authenticator, limiter, maxPayloadBytes: config.maxBodyBytes, logger: logger.child({ component: 'live' }) });
+  const liveSockets = attachWebSocket(server, {
+    live,
+    authenticator,
+    limiter,
+    maxPayloadBytes: config.maxBodyBytes,
+    logger: logger.child({ component: 'live' }),
+  });
   const apollo = createApolloServer({
     httpServer: server,
     logger,
@@ -155,7 +161,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       metricsRoute(metrics),
       streamRoute({ live, gate, maxBodyBytes: config.maxBodyBytes }),
       graphqlRoute({ apollo, services, gate, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.requestTimeoutMs, requestLog }),
-      exportRoute({ gate, client: upstream.client, pageSize: options.upstream.pageSize, concurrency: config.exportConcurrency, logger, requestLog, timeoutMs: config.hostileLoad.exportTimeoutMs }),
+      exportRoute({
+        gate,
+        client: upstream.client,
+        pageSize: options.upstream.pageSize,
+        concurrency: config.exportConcurrency,
+        logger,
+        requestLog,
+        timeoutMs: config.hostileLoad.exportTimeoutMs,
+      }),
     );
     const url = await listen(server, config.port, config.host);
     lifecycle.ready();

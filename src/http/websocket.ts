@@ -98,7 +98,12 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
         if (!decision.allowed) return [publicError('RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`)];
         try {
           const operation = live.check(payload);
-          const args = { schema: operation.schema, document: operation.document, operationName: operation.operationName, variableValues: operation.variableValues };
+          const args = {
+            schema: operation.schema,
+            document: operation.document,
+            operationName: operation.operationName,
+            variableValues: operation.variableValues,
+          };
           planned.set(args, { operation, connection, socket: ctx.extra.socket });
           return args;
         } catch (error) {
@@ -120,7 +125,8 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
           root: { sessionUpdateFeed: feed },
         });
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((error) => live.format({ errors: [error] }).errors?.[0] ?? { message: error.message }),
+      onError: (_ctx, _id, _payload, errors) =>
+        errors.map((error) => live.format({ errors: [error] }).errors?.[0] ?? { message: error.message }),
       onNext: (_ctx, _id, _payload, _args, result) => live.format(result),
     },
     wss,

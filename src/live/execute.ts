@@ -80,10 +80,24 @@ export class LiveExecutor {
         signal: AbortSignal.any([who.signal, AbortSignal.timeout(this.eventTimeoutMs)]),
         deadline: Date.now() + this.eventTimeoutMs,
       });
-    const source = await createSourceEventStream({ schema, document, operationName, variableValues, rootValue: who.root, contextValue: contextFor() });
+    const source = await createSourceEventStream({
+      schema,
+      document,
+      operationName,
+      variableValues,
+      rootValue: who.root,
+      contextValue: contextFor(),
+    });
     if (!isAsyncIterable(source)) return source;
     return perEvent(source[Symbol.asyncIterator](), async (payload) => {
-      const result: LiveResult = await execute({ schema, document, operationName, variableValues, rootValue: payload, contextValue: contextFor() });
+      const result: LiveResult = await execute({
+        schema,
+        document,
+        operationName,
+        variableValues,
+        rootValue: payload,
+        contextValue: contextFor(),
+      });
       if (isUpdateEvent(payload)) result[EVENT_ID] = String(payload.usn);
       return result;
     });

@@ -81,7 +81,15 @@ export class LiveHub {
       );
     }
     const filter = liveFilter(request.filter);
-    const subscriber = new Subscriber(this.window, filter, request.clientId, request.afterUsn, this.ready, (done) => this.remove(done), onCutOff);
+    const subscriber = new Subscriber(
+      this.window,
+      filter,
+      request.clientId,
+      request.afterUsn,
+      this.ready,
+      (done) => this.remove(done),
+      onCutOff,
+    );
     this.subscribers.add(subscriber);
     this.perClient.set(request.clientId, held + 1);
     if (this.subscribers.size === 1) this.options.trigger.start(() => this.poll());
@@ -148,7 +156,10 @@ export class LiveHub {
               'LIVE_SUBSCRIBER_TOO_SLOW',
               `This subscriber fell more than ${this.window.capacity} changes behind (LIVE_REPLAY_WINDOW) and was closed; query the sessions again, then subscribe anew.`,
             )
-          : publicError('LIVE_GAP_TOO_OLD', 'More sessions changed than the replay window holds; query the sessions again, then subscribe anew.'),
+          : publicError(
+              'LIVE_GAP_TOO_OLD',
+              'More sessions changed than the replay window holds; query the sessions again, then subscribe anew.',
+            ),
       );
     }
   }

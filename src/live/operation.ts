@@ -107,7 +107,8 @@ export function checkOperation(schema: GraphQLSchema, params: OperationParams, l
   if (operation.operation !== 'subscription') {
     throw refuse('OPERATION_NOT_SUPPORTED', `Only subscriptions are served here; send ${operation.operation} operations to POST /graphql.`);
   }
-  const rawVariables = typeof params.variables === 'object' && params.variables !== null ? (params.variables as Record<string, unknown>) : {};
+  const rawVariables =
+    typeof params.variables === 'object' && params.variables !== null ? (params.variables as Record<string, unknown>) : {};
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
   if (coerced.errors) throw new OperationRefused(coerced.errors.map((error) => publicError('BAD_USER_INPUT', error.message)));
   const variableValues = coerced.coerced;
@@ -124,10 +125,16 @@ export function checkOperation(schema: GraphQLSchema, params: OperationParams, l
   };
   const shape = shapeOf(operation);
   if (shape.depth > limits.maxDepth) {
-    throw refuse('QUERY_TOO_DEEP', `This subscription is ${shape.depth} levels deep; the limit is ${limits.maxDepth}.`, { depth: shape.depth, maxDepth: limits.maxDepth });
+    throw refuse('QUERY_TOO_DEEP', `This subscription is ${shape.depth} levels deep; the limit is ${limits.maxDepth}.`, {
+      depth: shape.depth,
+      maxDepth: limits.maxDepth,
+    });
   }
   if (shape.aliases > limits.maxAliases) {
-    throw refuse('TOO_MANY_ALIASES', `This subscription uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}.`, { aliases: shape.aliases, maxAliases: limits.maxAliases });
+    throw refuse('TOO_MANY_ALIASES', `This subscription uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}.`, {
+      aliases: shape.aliases,
+      maxAliases: limits.maxAliases,
+    });
   }
   const sessionSelections = shape.walk.root
     .flatMap((root) => root.children)

@@ -35,7 +35,15 @@ export class FailureTally {
       if (!failed && item.status !== PROTECTED_ITEM_STATUS.WARNING) continue;
       let entry = this.byItem.get(item.id);
       if (!entry) {
-        entry = { id: item.id, name: item.name, region: item.region ?? null, failures: 0, warnings: 0, lastFailureTime: null, lastFailureMs: -1 };
+        entry = {
+          id: item.id,
+          name: item.name,
+          region: item.region ?? null,
+          failures: 0,
+          warnings: 0,
+          lastFailureTime: null,
+          lastFailureMs: -1,
+        };
         this.byItem.set(item.id, entry);
       }
       if (!failed) {

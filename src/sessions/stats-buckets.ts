@@ -66,7 +66,10 @@ export function bucketRange(
 export function bucketsOf(size: BucketSize, fromMs: number, toMs: number): Bucket[] {
   const count = bucketCount(size, fromMs, toMs);
   if (count > MAX_BUCKETS) {
-    throw new InvalidInputError(`buckets: this range has ${count} ${size} buckets; at most ${MAX_BUCKETS}. Use a wider bucket or a shorter range.`, 'bucket');
+    throw new InvalidInputError(
+      `buckets: this range has ${count} ${size} buckets; at most ${MAX_BUCKETS}. Use a wider bucket or a shorter range.`,
+      'bucket',
+    );
   }
   const width = widthOf(size);
   const first = alignedStart(size, fromMs);

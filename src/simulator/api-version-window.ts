@@ -30,7 +30,12 @@ export function checkedWindow(versions: readonly unknown[]): ApiVersion[] {
 
 /** A comma-separated list, as SIM_API_VERSIONS gives it. */
 export function parseApiVersionList(text: string): ApiVersion[] {
-  return checkedWindow(text.split(',').map((part) => part.trim()).filter((part) => part !== ''));
+  return checkedWindow(
+    text
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== ''),
+  );
 }
 
 export class ApiVersionWindow {

@@ -52,22 +52,52 @@ const FLEET_SIZE = 300;
 const POLICY_COUNT = 20;
 
 const TYPE_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
-  ['Policy', 700], ['RetentionActivity', 90], ['ConfigurationBackupActivity', 40], ['UserPolicy', 30],
-  ['RestoreTask', 25], ['Task', 20], ['FLRTask', 15], ['Job', 15], ['TombstoneRetention', 10], ['FlrEfsTask', 8],
-  ['ImportPolicy', 5], ['SelfBackupActivity', 5], ['ArchiveRetrieval', 5], ['ManualTask', 3], ['ArchiveRetrievalProlongation', 2],
+  ['Policy', 700],
+  ['RetentionActivity', 90],
+  ['ConfigurationBackupActivity', 40],
+  ['UserPolicy', 30],
+  ['RestoreTask', 25],
+  ['Task', 20],
+  ['FLRTask', 15],
+  ['Job', 15],
+  ['TombstoneRetention', 10],
+  ['FlrEfsTask', 8],
+  ['ImportPolicy', 5],
+  ['SelfBackupActivity', 5],
+  ['ArchiveRetrieval', 5],
+  ['ManualTask', 3],
+  ['ArchiveRetrievalProlongation', 2],
 ];
-const STATUS_WEIGHTS: ReadonlyArray<readonly [string, number]> = [['Succeeded', 82], ['Warning', 8], ['Failed', 7], ['Canceled', 3]];
+const STATUS_WEIGHTS: ReadonlyArray<readonly [string, number]> = [
+  ['Succeeded', 82],
+  ['Warning', 8],
+  ['Failed', 7],
+  ['Canceled', 3],
+];
 const RESULT_OF: Record<string, string> = {
-  Succeeded: 'Success', Warning: 'Warning', Failed: 'Failed', Canceled: 'Cancelled', Running: 'Running',
+  Succeeded: 'Success',
+  Warning: 'Warning',
+  Failed: 'Failed',
+  Canceled: 'Cancelled',
+  Running: 'Running',
 };
 const BACKUP_TYPES = new Set(['Policy', 'UserPolicy']);
 const RESTORE_TYPES = new Set(['RestoreTask', 'FLRTask', 'FlrEfsTask']);
 const RETENTION_TYPES = new Set(['RetentionActivity', 'TombstoneRetention']);
 const OTHER_NAMES: Record<string, string> = {
-  RetentionActivity: 'Retention', ConfigurationBackupActivity: 'Configuration backup', RestoreTask: 'EC2 instance restore',
-  Task: 'Policy task', FLRTask: 'File-level recovery', Job: 'Backup job', TombstoneRetention: 'Tombstone retention',
-  FlrEfsTask: 'EFS file-level recovery', ImportPolicy: 'Policy import', SelfBackupActivity: 'Self backup',
-  ArchiveRetrieval: 'Archive retrieval', ManualTask: 'Manual task', ArchiveRetrievalProlongation: 'Archive retrieval prolongation',
+  RetentionActivity: 'Retention',
+  ConfigurationBackupActivity: 'Configuration backup',
+  RestoreTask: 'EC2 instance restore',
+  Task: 'Policy task',
+  FLRTask: 'File-level recovery',
+  Job: 'Backup job',
+  TombstoneRetention: 'Tombstone retention',
+  FlrEfsTask: 'EFS file-level recovery',
+  ImportPolicy: 'Policy import',
+  SelfBackupActivity: 'Self backup',
+  ArchiveRetrieval: 'Archive retrieval',
+  ManualTask: 'Manual task',
+  ArchiveRetrievalProlongation: 'Archive retrieval prolongation',
 };
 
 /** `2020-06-19T04:00:05.901095`: UTC, no zone, microseconds, as appliances write it. */
@@ -161,9 +191,9 @@ export class Dataset {
     const record = this.byId.get(sessionId);
     if (!record?.policy) return undefined;
     return this.items.get(sessionId, () => {
-      const items = record.policy?.instances
-        .filter((instance) => this.processed(record, instance.id))
-        .map((instance) => this.item(record, instance)) ?? [];
+      const items =
+        record.policy?.instances.filter((instance) => this.processed(record, instance.id)).map((instance) => this.item(record, instance)) ??
+        [];
       // A Failed (Warning) session with items has at least one Failed (Warning) item: the two agree.
       const first = items[0];
       const worst = record.dto.status === 'Failed' || record.dto.status === 'Warning' ? record.dto.status : undefined;
@@ -192,10 +222,21 @@ export class Dataset {
   private item(record: SessionRecord, instance: Instance): ProtectedItemDto {
     const roll = hashSeed(`${instance.id}|${record.dto.id}|status`, this.options.seed) % 100;
     const status =
-      record.dto.status === 'Failed' ? (roll < 40 ? 'Failed' : roll < 55 ? 'Warning' : 'Succeeded')
-      : record.dto.status === 'Warning' ? (roll < 30 ? 'Warning' : 'Succeeded')
-      : record.dto.status === 'Canceled' ? (roll < 50 ? 'Failed' : 'Succeeded')
-      : 'Succeeded';
+      record.dto.status === 'Failed'
+        ? roll < 40
+          ? 'Failed'
+          : roll < 55
+            ? 'Warning'
+            : 'Succeeded'
+        : record.dto.status === 'Warning'
+          ? roll < 30
+            ? 'Warning'
+            : 'Succeeded'
+          : record.dto.status === 'Canceled'
+            ? roll < 50
+              ? 'Failed'
+              : 'Succeeded'
+            : 'Succeeded';
     return { id: instance.id, name: instance.name, status, region: instance.region, _embedded: instance.embedded };
   }
 
@@ -276,7 +317,8 @@ export class Dataset {
       dto.executionDuration = durationMs;
     }
     if (policy) dto._embedded = { backupJobInfo: { method: 'GET', rel: 'BackupJobInfo', href: `${self}/protectedItems` } };
-    else if (RESTORE_TYPES.has(type)) dto._embedded = { restoreJobInfo: { method: 'GET', rel: 'RestoreJobInfo', href: `${self}/restoreInfo` } };
+    else if (RESTORE_TYPES.has(type))
+      dto._embedded = { restoreJobInfo: { method: 'GET', rel: 'RestoreJobInfo', href: `${self}/restoreInfo` } };
     else if (RETENTION_TYPES.has(type)) {
       dto._embedded = {
         retentionJobDeletedRestorePoints: { method: 'GET', rel: 'RetentionJobDeletedRestorePoints', href: `${self}/deletedItems` },
@@ -292,10 +334,26 @@ export class Dataset {
     const end = record.stopMs ?? Math.max(start, this.options.anchorMs);
     const last = record.dto.status;
     const finalStatus =
-      last === 'Failed' ? 'Error' : last === 'Warning' ? 'Warning' : last === 'Canceled' ? 'Canceled'
-      : last === 'Running' ? 'Running' : last === 'NeverExecuted' ? 'NeverExecuted' : 'Success';
-    const steps = ['Starting session', 'Creating snapshots', 'Copying data to the backup repository', 'Applying retention',
-      'Processing instances', 'Updating the configuration database', 'Cleaning up temporary snapshots'];
+      last === 'Failed'
+        ? 'Error'
+        : last === 'Warning'
+          ? 'Warning'
+          : last === 'Canceled'
+            ? 'Canceled'
+            : last === 'Running'
+              ? 'Running'
+              : last === 'NeverExecuted'
+                ? 'NeverExecuted'
+                : 'Success';
+    const steps = [
+      'Starting session',
+      'Creating snapshots',
+      'Copying data to the backup repository',
+      'Applying retention',
+      'Processing instances',
+      'Updating the configuration database',
+      'Cleaning up temporary snapshots',
+    ];
     return Array.from({ length: count }, (_, i) => {
       const at = start + Math.floor(((end - start) * i) / count);
       const isLast = i === count - 1;

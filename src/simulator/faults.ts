@@ -52,9 +52,7 @@ export const DEFAULT_KNOBS: SimulatorKnobs = {
 };
 
 export type Fault =
-  | { kind: 'none' }
-  | { kind: 'drop' }
-  | { kind: 'status'; status: number; errorCode?: string | undefined; retryAfterSeconds?: number };
+  { kind: 'none' } | { kind: 'drop' } | { kind: 'status'; status: number; errorCode?: string | undefined; retryAfterSeconds?: number };
 
 export class FaultInjector {
   private random: Random;

@@ -17,7 +17,10 @@ async function main(): Promise<void> {
       `  admin:       ${sim.origin}/_simulator/counters, ${sim.origin}/_simulator/api-versions\n`,
   );
   const stop = (): void => {
-    sim.close().then(() => process.exit(0), () => process.exit(1));
+    sim.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -18,7 +18,10 @@ export function mulberry32(seed: number): Random {
 
 /** A version-4-shaped UUID from the PRNG: four 32-bit draws, then the version and variant nibbles set. */
 export function uuidFrom(random: Random): string {
-  const word = (): string => Math.floor(random() * 0x1_0000_0000).toString(16).padStart(8, '0');
+  const word = (): string =>
+    Math.floor(random() * 0x1_0000_0000)
+      .toString(16)
+      .padStart(8, '0');
   const hex = word() + word() + word() + word();
   const variant = (8 + (parseInt(hex.charAt(16), 16) & 3)).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;

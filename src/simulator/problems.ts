@@ -39,7 +39,12 @@ const TITLES: Record<ProblemName, { status: number; errorCode: string; title: st
   tooManyRequests: { status: 429, errorCode: 'ServiceUnavailable', title: 'Too many requests' },
 };
 
-export function problem(origin: string, name: ProblemName, details: string, override?: { status?: number; errorCode?: string }): ProblemDto {
+export function problem(
+  origin: string,
+  name: ProblemName,
+  details: string,
+  override?: { status?: number; errorCode?: string },
+): ProblemDto {
   const base = TITLES[name];
   return {
     type: `${origin}/api/v1/problems/${name}`,

@@ -93,7 +93,14 @@ function dateTime(params: Params, name: string): number | undefined {
   check.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
   check.setUTCHours(Number(h), Number(mi), Number(sec), 0);
   const wall = check.getTime();
-  if (Number(y) < 1 || check.getUTCMonth() !== Number(mo) - 1 || check.getUTCDate() !== Number(d) || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) {
+  if (
+    Number(y) < 1 ||
+    check.getUTCMonth() !== Number(mo) - 1 ||
+    check.getUTCDate() !== Number(d) ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(sec) > 59
+  ) {
     throw new ValidationError(`${name} must be a date-time`);
   }
   const ms = wall + Math.floor(Number(`0.${fraction || '0'}`) * 1000);
@@ -182,7 +189,8 @@ export function parseSessionQuery(all: Params, data: Dataset, revision: Revision
   const status = enumList(params, 'Status', SESSION_STATUSES);
   const types = enumList(params, 'Types', [...revision.sessionTypes]);
   const usnText = single(params, 'Usn');
-  const int64 = (text: string): boolean => /^-?\d{1,19}$/.test(text) && BigInt(text) <= 9_223_372_036_854_775_807n && BigInt(text) >= -9_223_372_036_854_775_808n;
+  const int64 = (text: string): boolean =>
+    /^-?\d{1,19}$/.test(text) && BigInt(text) <= 9_223_372_036_854_775_807n && BigInt(text) >= -9_223_372_036_854_775_808n;
   if (usnText !== undefined && !int64(usnText)) throw new ValidationError('Usn must be a 64-bit integer');
   const usn = usnText === undefined ? undefined : Number(usnText);
   const policyId = uuid(params, 'PolicyId');
@@ -222,7 +230,10 @@ export class SessionOrders {
     let order = this.orders.get(key);
     if (!order) {
       // Without Sort the order is "the API's own semantics": here, creation (usn) order.
-      order = sort.length === 0 ? this.sessions : [...this.sessions].sort(comparator(sort, SESSION_KEYS, (a, b) => a.dto.id.localeCompare(b.dto.id)));
+      order =
+        sort.length === 0
+          ? this.sessions
+          : [...this.sessions].sort(comparator(sort, SESSION_KEYS, (a, b) => a.dto.id.localeCompare(b.dto.id)));
       if (this.orders.size >= MAX_CACHED_ORDERS) {
         const oldest = this.orders.keys().next().value;
         if (oldest !== undefined) this.orders.delete(oldest);
@@ -242,9 +253,7 @@ export function queryItems(
   const search = single(params, 'SearchPattern')?.toLowerCase();
   let matching = search ? items.filter((item) => item.name.toLowerCase().includes(search)) : [...items];
   if (sort.length > 0) {
-    matching = matching.sort(
-      comparator(sort, ITEM_KEYS, (a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id)),
-    );
+    matching = matching.sort(comparator(sort, ITEM_KEYS, (a, b) => a.name.localeCompare(b.name, 'en') || a.id.localeCompare(b.id)));
   }
   return { total: matching.length, results: slice(matching, page), page };
 }

@@ -8,7 +8,13 @@ import { problem, type ProblemName } from './problems';
 export class Responder {
   constructor(private readonly origin: () => string) {}
 
-  send(res: ServerResponse, entry: RecordedRequest | undefined, status: number, body?: unknown, headers: Record<string, string> = {}): void {
+  send(
+    res: ServerResponse,
+    entry: RecordedRequest | undefined,
+    status: number,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): void {
     if (entry) entry.status = status;
     if (body === undefined) {
       res.writeHead(status, headers);
@@ -31,7 +37,11 @@ export class Responder {
     const body = problem(this.origin(), name, details, override);
     if (entry) entry.status = body.status;
     const text = JSON.stringify(body);
-    res.writeHead(body.status, { 'content-type': 'application/problem+json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+    res.writeHead(body.status, {
+      'content-type': 'application/problem+json; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      ...headers,
+    });
     res.end(text);
   }
 }

@@ -7,7 +7,16 @@
 
 /** Oldest first. The map to products is the vendor's (1.0-rev0 VBAWS 2.0 … 1.8-rev0 VBAWS 10.0). */
 export const KNOWN_API_VERSIONS = [
-  '1.0-rev0', '1.1-rev0', '1.2-rev0', '1.3-rev0', '1.4-rev0', '1.5-rev0', '1.5-rev1', '1.6-rev0', '1.7-rev0', '1.8-rev0',
+  '1.0-rev0',
+  '1.1-rev0',
+  '1.2-rev0',
+  '1.3-rev0',
+  '1.4-rev0',
+  '1.5-rev0',
+  '1.5-rev1',
+  '1.6-rev0',
+  '1.7-rev0',
+  '1.8-rev0',
 ] as const;
 export type ApiVersion = (typeof KNOWN_API_VERSIONS)[number];
 
@@ -34,8 +43,16 @@ const TABLE: ReadonlyArray<{ version: ApiVersion; product: string; adds: Additio
       // The SessionTypes schema (what SessionsFilters binds). The path's own parameter list omits
       // ImportPolicy and TombstoneRetention, a documentation slip: the schema is what the server binds.
       sessionTypes: [
-        'Policy', 'Job', 'Task', 'UserPolicy', 'RetentionActivity', 'RestoreTask', 'FLRTask', 'SelfBackupActivity',
-        'ImportPolicy', 'TombstoneRetention',
+        'Policy',
+        'Job',
+        'Task',
+        'UserPolicy',
+        'RetentionActivity',
+        'RestoreTask',
+        'FLRTask',
+        'SelfBackupActivity',
+        'ImportPolicy',
+        'TombstoneRetention',
       ],
       sessionParameters: ['Offset', 'Limit', 'PolicyId', 'Status', 'Types', 'FromUtc', 'ToUtc', 'Usn', 'Sort', 'VmId'],
     },

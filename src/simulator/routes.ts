@@ -70,4 +70,3 @@ export async function readBody(req: IncomingMessage): Promise<string | undefined
   }
   return Buffer.concat(chunks).toString('utf8');
 }
-

@@ -210,8 +210,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
     if (fault.kind === 'status') {
       const name = problemForStatus(fault.status);
-      const headers: Record<string, string> = fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
-      return sendProblem(res, entry, name, 'Injected fault.', { status: fault.status, ...(fault.errorCode ? { errorCode: fault.errorCode } : {}) }, headers);
+      const headers: Record<string, string> =
+        fault.retryAfterSeconds !== undefined ? { 'retry-after': String(fault.retryAfterSeconds) } : {};
+      return sendProblem(
+        res,
+        entry,
+        name,
+        'Injected fault.',
+        { status: fault.status, ...(fault.errorCode ? { errorCode: fault.errorCode } : {}) },
+        headers,
+      );
     }
     if (!routed) return sendProblem(res, entry, 'resourceNotFound', `No resource at ${path}.`);
     if ('wrongMethod' in routed) {
@@ -219,10 +227,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     }
 
     const version = headerValue(req.headers['x-api-version']);
-    if (version === undefined || version === '') return sendProblem(res, entry, 'apiVersionUnspecified', 'The x-api-version header is required.');
+    if (version === undefined || version === '')
+      return sendProblem(res, entry, 'apiVersionUnspecified', 'The x-api-version header is required.');
     // Node joins a repeated header with ", ": two versions in one request (the spec's ambiguousApiVersion).
     if (version.includes(',')) return sendProblem(res, entry, 'ambiguousApiVersion', 'Give x-api-version once.');
-    if (!API_VERSION.test(version)) return sendProblem(res, entry, 'invalidApiVersion', `x-api-version ${version} is not of the form 1.0-rev0.`);
+    if (!API_VERSION.test(version))
+      return sendProblem(res, entry, 'invalidApiVersion', `x-api-version ${version} is not of the form 1.0-rev0.`);
     // Checked before the token endpoint too: an appliance refuses a login at a revision it does not serve.
     const revision = apiVersions.accepts(version) ? revisionOf(version) : undefined;
     if (!revision) return sendProblem(res, entry, 'unsupportedApiVersion', `API version ${version} is not supported.`);
@@ -305,10 +315,14 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   // The records as the newest revision emits them, rebuilt only after activity changed one.
   let emitted: SessionDto[] | undefined;
   const dtos = (): SessionDto[] => (emitted ??= dataset.sessions.map((r) => r.dto));
-  const activity = new Activity(dataset, () => {
-    orders.invalidate();
-    emitted = undefined;
-  }, options.seed ?? 1);
+  const activity = new Activity(
+    dataset,
+    () => {
+      orders.invalidate();
+      emitted = undefined;
+    },
+    options.seed ?? 1,
+  );
   state.activity = activity;
   const ticker = options.activity ? setInterval(() => activity.step(), options.activity.intervalMs) : undefined;
   ticker?.unref();
@@ -335,7 +349,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       sessionsAt: (version) => {
         const revision = revisionOf(version);
         if (!revision) throw new Error(`Unknown API version ${version}.`);
-        return dtos().filter((dto) => visibleTo(revision, dto)).map((dto) => presentSession(revision, dto));
+        return dtos()
+          .filter((dto) => visibleTo(revision, dto))
+          .map((dto) => presentSession(revision, dto));
       },
       protectedItems: (id) => dataset.protectedItems(id.toLowerCase()),
       log: (id) => dataset.log(id.toLowerCase()),

@@ -23,7 +23,12 @@ export interface TokenEndpointDeps {
   mfaUsers: Record<string, string>;
 }
 
-export async function handleToken(req: IncomingMessage, res: ServerResponse, entry: RecordedRequest, deps: TokenEndpointDeps): Promise<void> {
+export async function handleToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  entry: RecordedRequest,
+  deps: TokenEndpointDeps,
+): Promise<void> {
   const { tokens, respond, username, password, mfaUsers } = deps;
   const send = respond.send.bind(respond);
   const sendProblem = respond.problem.bind(respond);
@@ -73,4 +78,3 @@ export async function handleToken(req: IncomingMessage, res: ServerResponse, ent
   };
   return send(res, entry, 200, body);
 }
-

@@ -84,7 +84,11 @@ export function useGraphQLSpans(): ApolloServerPlugin<BaseContext> {
         async executionDidStart({ operationName }) {
           const span = start('graphql.execute');
           if (operationName) span.setAttribute('graphql.operation.name', operationName);
-          return { async executionDidEnd(error?: Error) { endWith(span, error); } };
+          return {
+            async executionDidEnd(error?: Error) {
+              endWith(span, error);
+            },
+          };
         },
       };
     },

@@ -18,7 +18,12 @@ afterAll(async () => {
 });
 
 interface SessionPageData {
-  sessions: { totalCount: number; offset: number; hasNextPage: boolean; items: Array<{ id: string; usn: string; durationMs: number | null }> };
+  sessions: {
+    totalCount: number;
+    offset: number;
+    hasNextPage: boolean;
+    items: Array<{ id: string; usn: string; durationMs: number | null }>;
+  };
 }
 
 /** Offset paging into one cached list: each page lands at its offset (Apollo's documented pattern). */
@@ -83,7 +88,7 @@ describe('Apollo Client 4 with InMemoryCache', () => {
     }
   });
 
-  it('keeps session A\'s FAILED item FAILED after session B shows the same instance SUCCEEDED', async () => {
+  it("keeps session A's FAILED item FAILED after session B shows the same instance SUCCEEDED", async () => {
     const { instanceId, failedIn, succeededIn } = sharedInstance(stack.sim);
     const apollo = client();
     const a = await apollo.query<DetailData>({ query: gql(DETAIL), variables: { id: failedIn } });

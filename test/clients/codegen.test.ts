@@ -58,13 +58,16 @@ describe('the client preset with the README scalars', () => {
   it('generates types that compile, with Long and DateTime as strings and durations as numbers, and a manifest the gateway runs', async () => {
     // The CLI as users run it (its ESM dependencies do not load inside jest's module system).
     const config = join(dir, 'codegen.json');
-    writeFileSync(config, JSON.stringify({
-      schema: join(ROOT, 'schema/*.graphql'),
-      documents: [join(dir, 'app.ts')],
-      generates: {
-        [`${join(dir, 'gql')}/`]: { preset: 'client', config: README_CODEGEN_CONFIG, presetConfig: { persistedDocuments: true } },
-      },
-    }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        schema: join(ROOT, 'schema/*.graphql'),
+        documents: [join(dir, 'app.ts')],
+        generates: {
+          [`${join(dir, 'gql')}/`]: { preset: 'client', config: README_CODEGEN_CONFIG, presetConfig: { persistedDocuments: true } },
+        },
+      }),
+    );
     await promisify(execFile)(join(ROOT, 'node_modules/.bin/graphql-codegen'), ['--config', config, '--silent'], { cwd: ROOT });
     const program = ts.createProgram([join(dir, 'app.ts')], {
       strict: true,

@@ -32,10 +32,7 @@ const embedded = () => null;
 function urql(methods: string[] = [], keys: Record<string, (data: Record<string, unknown>) => string | null> = {}): Client {
   return new Client({
     url: `${stack.gateway.url}/graphql`,
-    exchanges: [
-      cacheExchange({ keys: { SessionPage: embedded, ProtectedItemPage: embedded, ...keys } }),
-      fetchExchange,
-    ],
+    exchanges: [cacheExchange({ keys: { SessionPage: embedded, ProtectedItemPage: embedded, ...keys } }), fetchExchange],
     fetchOptions: { headers: { 'x-api-key': API_KEY } },
     // urql's defaults otherwise (preferGetMethod: 'within-url-limit'); the methods are recorded.
     fetch: (input, init) => {
@@ -54,7 +51,7 @@ describe('urql with Graphcache, authenticated by x-api-key', () => {
     expect((result.data as { sessions: { items: unknown[] } }).sessions.items).toHaveLength(5);
   });
 
-  it('keeps session A\'s FAILED item FAILED after session B shows the same instance SUCCEEDED', async () => {
+  it("keeps session A's FAILED item FAILED after session B shows the same instance SUCCEEDED", async () => {
     const { instanceId, failedIn, succeededIn } = sharedInstance(stack.sim);
     const client = urql();
     const a = await client.query<DetailData>(gql(DETAIL), { id: failedIn }).toPromise();
@@ -85,15 +82,26 @@ describe('headers browsers send', () => {
       headers: {
         origin: 'https://dashboards.example.com',
         'access-control-request-method': 'POST',
-        'access-control-request-headers': 'apollographql-client-name,apollographql-client-version,traceparent,tracestate,x-apollo-operation-name,x-api-key',
+        'access-control-request-headers':
+          'apollographql-client-name,apollographql-client-version,traceparent,tracestate,x-apollo-operation-name,x-api-key',
       },
     });
     await response.body.dump();
     expect(response.statusCode).toBe(204);
-    const allowed = String(response.headers['access-control-allow-headers']).split(',').map((h) => h.trim());
+    const allowed = String(response.headers['access-control-allow-headers'])
+      .split(',')
+      .map((h) => h.trim());
     for (const header of [
-      'apollographql-client-name', 'apollographql-client-version', 'traceparent', 'tracestate', 'x-apollo-operation-name',
-      'apollo-require-preflight', 'content-type', 'authorization', 'x-api-key', 'x-request-id',
+      'apollographql-client-name',
+      'apollographql-client-version',
+      'traceparent',
+      'tracestate',
+      'x-apollo-operation-name',
+      'apollo-require-preflight',
+      'content-type',
+      'authorization',
+      'x-api-key',
+      'x-request-id',
     ]) {
       expect(allowed).toContain(header);
     }
@@ -102,12 +110,17 @@ describe('headers browsers send', () => {
   it('a GET without a credential or preflight header is still refused as a possible CSRF', async () => {
     const none = await startStack();
     try {
-      const response = await request(`${none.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page: {limit: 1}) { totalCount } }')}`);
+      const response = await request(
+        `${none.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page: {limit: 1}) { totalCount } }')}`,
+      );
       expect(response.statusCode).toBe(400);
       expect(await response.body.text()).toMatch(/Cross-Site Request Forgery/);
-      const withKeyHeader = await request(`${none.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page: {limit: 1}) { totalCount } }')}`, {
-        headers: { authorization: 'Bearer anything' },
-      });
+      const withKeyHeader = await request(
+        `${none.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page: {limit: 1}) { totalCount } }')}`,
+        {
+          headers: { authorization: 'Bearer anything' },
+        },
+      );
       expect(withKeyHeader.statusCode).toBe(200);
       await withKeyHeader.body.dump();
     } finally {

@@ -59,7 +59,10 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /^LOG_LEVEL must be one of/],
     [{ VEEAM_BASE_URL: 'backup:11005' }, /^VEEAM_BASE_URL must start with https:\/\//],
     [{ VEEAM_BASE_URL: 'not a url' }, /^VEEAM_BASE_URL must be a URL/],
-    [{ VEEAM_BASE_URL: 'https://backup.example.com:11005/api/v2' }, /^VEEAM_BASE_URL must be the appliance's address \(https:\/\/backup\.example\.com:11005\) or its API root \(…\/api\/v1\)/],
+    [
+      { VEEAM_BASE_URL: 'https://backup.example.com:11005/api/v2' },
+      /^VEEAM_BASE_URL must be the appliance's address \(https:\/\/backup\.example\.com:11005\) or its API root \(…\/api\/v1\)/,
+    ],
     [{ VEEAM_BASE_URL: 'ftp://backup/api/v1' }, /^VEEAM_BASE_URL must start with https:\/\//],
     [{ VEEAM_API_VERSION: 'v1' }, /^VEEAM_API_VERSION must be auto or a revision such as 1\.7-rev0$/],
     [{ OTEL_EXPORTER_OTLP_ENDPOINT: 'collector:4318' }, /^OTEL_EXPORTER_OTLP_ENDPOINT must be an http:\/\/ or https:\/\/ URL/],
@@ -192,12 +195,16 @@ describe('loadConfig', () => {
   });
 
   it("takes the appliance's address or its API root, and talks to the API root", () => {
-    for (const url of ['https://backup.example.com:11005', 'https://backup.example.com:11005/', 'https://backup.example.com:11005/api/v1/']) {
+    for (const url of [
+      'https://backup.example.com:11005',
+      'https://backup.example.com:11005/',
+      'https://backup.example.com:11005/api/v1/',
+    ]) {
       expect(loadConfig({ ...base, VEEAM_BASE_URL: url }).upstream?.baseUrl).toBe('https://backup.example.com:11005/api/v1');
     }
   });
 
-  it('negotiates the API revision unless one is pinned; the demo pins the simulator\'s recent one', () => {
+  it("negotiates the API revision unless one is pinned; the demo pins the simulator's recent one", () => {
     expect(loadConfig(base).upstream?.apiVersion).toBe('auto');
     expect(loadConfig({ ...base, VEEAM_API_VERSION: '1.5-rev1' }).upstream?.apiVersion).toBe('1.5-rev1');
     expect(loadConfig({}).tuning.apiVersion).toBe(DEFAULTS.DEMO_API_VERSION);
@@ -211,14 +218,20 @@ describe('loadConfig', () => {
 
   it('turns tracing on with an OTLP endpoint only, and honours the SDK switches', () => {
     expect(loadConfig(base).tracing).toBeUndefined();
-    expect(loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({ serviceName: 'veeam-graphql-gateway' });
-    expect(loadConfig({ ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces', OTEL_SERVICE_NAME: 'bff' }).tracing).toEqual({ serviceName: 'bff' });
+    expect(loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://collector:4318' }).tracing).toEqual({
+      serviceName: 'veeam-graphql-gateway',
+    });
+    expect(
+      loadConfig({ ...base, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://c:4318/v1/traces', OTEL_SERVICE_NAME: 'bff' }).tracing,
+    ).toEqual({ serviceName: 'bff' });
     expect(loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_SDK_DISABLED: 'true' }).tracing).toBeUndefined();
     expect(loadConfig({ ...base, OTEL_EXPORTER_OTLP_ENDPOINT: 'http://c:4318', OTEL_TRACES_EXPORTER: 'none' }).tracing).toBeUndefined();
   });
 
   it('reads the known metric label names', () => {
-    expect(loadConfig({ ...base, METRICS_OPERATION_NAMES: 'Dashboard, FailedSessions', METRICS_CLIENT_NAMES: 'ops-dashboard' }).metrics).toEqual({
+    expect(
+      loadConfig({ ...base, METRICS_OPERATION_NAMES: 'Dashboard, FailedSessions', METRICS_CLIENT_NAMES: 'ops-dashboard' }).metrics,
+    ).toEqual({
       operationNames: ['Dashboard', 'FailedSessions'],
       clientNames: ['ops-dashboard'],
     });

@@ -31,7 +31,10 @@ describe('AUTH_MODE=apikey', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'gw-keys-'));
     const file = join(dir, 'api-keys');
-    writeFileSync(file, `# client name, then the SHA-256 of its key\ndashboards ${sha256Hex(dashboardKey)}\n\nreports ${sha256Hex('another-key')}\n`);
+    writeFileSync(
+      file,
+      `# client name, then the SHA-256 of its key\ndashboards ${sha256Hex(dashboardKey)}\n\nreports ${sha256Hex('another-key')}\n`,
+    );
     stack = await startStack({ env: { AUTH_MODE: 'apikey', API_KEYS_FILE: file } });
   });
 
@@ -119,14 +122,32 @@ describe('AUTH_MODE=jwt with a local JWKS', () => {
       [{ authorization: 'Basic Zm9vOmJhcg==' }, 'Invalid token: not a bearer JWT'],
       [{ authorization: `Bearer ${await token({ sub: 'x' }, signingKey, 'k1', '-1m')}` }, 'Invalid token: expired'],
       [{ authorization: `Bearer ${await token({ sub: 'x' }, otherKey)}` }, 'Invalid token: bad signature'],
-      [{ authorization: `Bearer ${await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://evil.test').setAudience('veeam-gateway').setExpirationTime('5m').sign(signingKey)}` }, 'Invalid token: claim "iss" is not accepted'],
-      [{ authorization: `Bearer ${await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://issuer.test').setAudience('someone-else').setExpirationTime('5m').sign(signingKey)}` }, 'Invalid token: claim "aud" is not accepted'],
-      [{ authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","iss":"https://issuer.test","aud":"veeam-gateway"}').toString('base64url')}.` }, 'Invalid token: algorithm not allowed'],
+      [
+        {
+          authorization: `Bearer ${await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://evil.test').setAudience('veeam-gateway').setExpirationTime('5m').sign(signingKey)}`,
+        },
+        'Invalid token: claim "iss" is not accepted',
+      ],
+      [
+        {
+          authorization: `Bearer ${await new SignJWT({ sub: 'x' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' }).setIssuer('https://issuer.test').setAudience('someone-else').setExpirationTime('5m').sign(signingKey)}`,
+        },
+        'Invalid token: claim "aud" is not accepted',
+      ],
+      [
+        {
+          authorization: `Bearer ${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from('{"sub":"x","iss":"https://issuer.test","aud":"veeam-gateway"}').toString('base64url')}.`,
+        },
+        'Invalid token: algorithm not allowed',
+      ],
     ];
     stack.sim.counters.reset();
     for (const [headers, message] of cases) {
       const response = await post(stack, headers);
-      expect({ status: response.status, message: (response.body['errors'] as Array<{ message: string }>)[0]?.message }).toEqual({ status: 401, message });
+      expect({ status: response.status, message: (response.body['errors'] as Array<{ message: string }>)[0]?.message }).toEqual({
+        status: 401,
+        message,
+      });
       expect(response.headers['www-authenticate']).toMatch(/^Bearer realm="veeam-graphql-gateway"/);
     }
     expect(stack.sim.counters.total()).toBe(0);

@@ -39,10 +39,22 @@ describe('malformed requests', () => {
     ['a text/plain body (CSRF prevention)', '{ sessions { totalCount } }', 'text/plain', 400, /.+/],
     ['a GraphQL syntax error', '{"query": "{ sessions { "}', 'application/json', 400, /Syntax Error/],
     ['an unknown field', '{"query": "{ backups { id } }"}', 'application/json', 400, /Cannot query field \\"backups\\"/],
-    ['an unknown operation name', '{"query": "query A { sessions { totalCount } }", "operationName": "B"}', 'application/json', 400, /Unknown operation named \\"B\\"/],
+    [
+      'an unknown operation name',
+      '{"query": "query A { sessions { totalCount } }", "operationName": "B"}',
+      'application/json',
+      400,
+      /Unknown operation named \\"B\\"/,
+    ],
     // The schema has no Mutation type: refused before execution with a code, not graphql's execution error.
     ['a mutation (none exist)', '{"query": "mutation { x }"}', 'application/json', 400, /OPERATION_NOT_SUPPORTED/],
-    ['a huge string argument', JSON.stringify({ query: `{ sessions { items { protectedItems(search: "${'x'.repeat(10_000)}") { totalCount } } } }` }), 'application/json', 400, /search must be at most 256 characters/],
+    [
+      'a huge string argument',
+      JSON.stringify({ query: `{ sessions { items { protectedItems(search: "${'x'.repeat(10_000)}") { totalCount } } } }` }),
+      'application/json',
+      400,
+      /search must be at most 256 characters/,
+    ],
   ])('%s → %d, no upstream call', async (_name, body, type, status, message) => {
     const response = await raw(body, type);
     expect(response.status).toBe(status);
@@ -59,7 +71,10 @@ describe('malformed requests', () => {
     [{ page: { offset: 2 ** 40 } }, /Int cannot represent/],
     [{ sort: [{ field: 'NAME' }] }, /NAME/],
   ])('invalid variables %j → 400 BAD_USER_INPUT, no upstream call', async (variables, message) => {
-    const response = await stack.gql('query ($filter: SessionFilter, $page: PageInput, $sort: [SessionSort!]) { sessions(filter: $filter, page: $page, sort: $sort) { totalCount } }', variables);
+    const response = await stack.gql(
+      'query ($filter: SessionFilter, $page: PageInput, $sort: [SessionSort!]) { sessions(filter: $filter, page: $page, sort: $sort) { totalCount } }',
+      variables,
+    );
     expect(response.status).toBe(400);
     expect(response.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(response.errors?.[0]?.message).toMatch(message);
@@ -68,7 +83,11 @@ describe('malformed requests', () => {
 
   it('a GET without a query and unknown methods are 4xx', async () => {
     expect((await raw('', 'application/json', 'GET')).status).toBe(400);
-    const put = await request(`${stack.gateway.url}/graphql`, { method: 'PUT', body: '{}', headers: { 'content-type': 'application/json' } });
+    const put = await request(`${stack.gateway.url}/graphql`, {
+      method: 'PUT',
+      body: '{}',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(put.statusCode).toBeGreaterThanOrEqual(400);
     expect(put.statusCode).toBeLessThan(500);
     await put.body.dump();
@@ -78,7 +97,14 @@ describe('malformed requests', () => {
 describe('generated input (fast-check)', () => {
   const sessionsQuery =
     'query ($filter: SessionFilter, $page: PageInput, $id: ID!) { sessions(filter: $filter, page: $page) { totalCount } session(id: $id) { id } }';
-  const anyJson = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 3 }));
+  const anyJson = fc.oneof(
+    fc.string(),
+    fc.integer(),
+    fc.double(),
+    fc.boolean(),
+    fc.constant(null),
+    fc.array(fc.string(), { maxLength: 3 }),
+  );
 
   it('never answers 5xx, and invalid input never reaches the appliance', async () => {
     await fc.assert(

@@ -40,7 +40,7 @@ describe('in-flight sharing', () => {
 });
 
 describe('stored answers', () => {
-  it('serves a finished session\'s items from cache', async () => {
+  it("serves a finished session's items from cache", async () => {
     stack = await startStack();
     const session = backupSession(stack, false);
     const first = await stack.gql(itemsQuery, { id: session.id });
@@ -52,7 +52,7 @@ describe('stored answers', () => {
     expect(stack.sim.counters.get('GET /sessions/{id}')).toBe(1); // live data: not cached by default
   });
 
-  it('re-fetches a running session\'s items once the live TTL has passed', async () => {
+  it("re-fetches a running session's items once the live TTL has passed", async () => {
     stack = await startStack({ env: { CACHE_LIVE_TTL_MS: '300' } });
     const session = backupSession(stack, true);
     await stack.gql(itemsQuery, { id: session.id });
@@ -66,7 +66,8 @@ describe('stored answers', () => {
   it('with a live TTL, a repeated dashboard within it makes no upstream call and says max-age', async () => {
     stack = await startStack({ env: { CACHE_LIVE_TTL_MS: '60000' } });
     const dashboard = JSON.stringify({
-      query: '{ sessions(page: {limit: 50}) { items { id name status protectedItems(page: {limit: 20}) { items { name status region } } } } }',
+      query:
+        '{ sessions(page: {limit: 50}) { items { id name status protectedItems(page: {limit: 20}) { items { name status region } } } } }',
     });
     const post = () =>
       request(`${stack.gateway.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: dashboard });

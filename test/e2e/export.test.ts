@@ -82,7 +82,19 @@ describe('GET /export/sessions.csv', () => {
     expect(response.status).toBe(200);
     expect(response.headers['content-type']).toBe('text/csv; charset=utf-8');
     const rows = parseCsv(response.text);
-    expect(rows[0]).toEqual(['id', 'name', 'type', 'extendedType', 'status', 'result', 'reason', 'usn', 'startTime', 'stopTime', 'durationMs']);
+    expect(rows[0]).toEqual([
+      'id',
+      'name',
+      'type',
+      'extendedType',
+      'status',
+      'result',
+      'reason',
+      'usn',
+      'startTime',
+      'stopTime',
+      'durationMs',
+    ]);
     const expected = stack.sim.data.sessions
       .filter((s) => ['Failed', 'Warning'].includes(s.status) && s.type === 'Policy')
       .sort((a, b) => a.usn - b.usn);
@@ -132,14 +144,20 @@ describe('GET /export/sessions.csv', () => {
         },
       }),
     );
-    const error = await reading.then(() => undefined, (failure: unknown) => failure);
+    const error = await reading.then(
+      () => undefined,
+      (failure: unknown) => failure,
+    );
     expect(error).toBeInstanceOf(Error);
     expect((error as { code?: string }).code ?? '').not.toMatch(/^CSV_/);
   });
 
   it('compresses with br or gzip as negotiated, flushing rows as pages arrive', async () => {
     const plain = await get('/export/sessions.csv?types=POLICY');
-    for (const [encoding, decode] of [['br', brotliDecompressSync], ['gzip', gunzipSync]] as const) {
+    for (const [encoding, decode] of [
+      ['br', brotliDecompressSync],
+      ['gzip', gunzipSync],
+    ] as const) {
       const response = await readUntilFailure('/export/sessions.csv?types=POLICY', { 'accept-encoding': `${encoding}, identity;q=0.5` });
       expect(response.error).toBeUndefined();
       expect(response.headers['content-encoding']).toBe(encoding);
@@ -162,7 +180,12 @@ describe('GET /export/sessions.csv', () => {
     const response = await get('/export/sessions.csv?limit=5');
     const rows = parseCsv(response.text);
     expect(rows).toHaveLength(6);
-    expect(rows.slice(1).map((r) => r[0])).toEqual([...stack.sim.data.sessions].sort((a, b) => a.usn - b.usn).slice(0, 5).map((s) => s.id));
+    expect(rows.slice(1).map((r) => r[0])).toEqual(
+      [...stack.sim.data.sessions]
+        .sort((a, b) => a.usn - b.usn)
+        .slice(0, 5)
+        .map((s) => s.id),
+    );
     expect(stack.sim.requests.filter((r) => r.endpoint === 'GET /sessions').map((r) => r.query)).toEqual(['Offset=0&Limit=5&Sort=usnAsc']);
     const items = parseCsv((await get('/export/protected-items.csv?types=POLICY&limit=7')).text);
     expect(items).toHaveLength(8);
@@ -182,19 +205,33 @@ describe('GET /export/sessions.csv', () => {
 describe('GET /export/sessions.ndjson and /export/protected-items.csv', () => {
   it('writes one JSON object per line, and an error object when failing midway', async () => {
     const ok = await get('/export/sessions.ndjson?types=RETENTION_ACTIVITY');
-    const lines = ok.text.trim().split('\n').map((l) => JSON.parse(l) as { id: string; type: string });
+    const lines = ok.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; type: string });
     expect(lines.length).toBe(stack.sim.data.sessions.filter((s) => s.type === 'RetentionActivity').length);
     expect(lines.every((l) => l.type === 'RetentionActivity')).toBe(true);
     stack.sim.knobs.faultRules = [{ pathIncludes: '/sessions', queryIncludes: 'Offset=200', status: 500 }];
     const failed = await readUntilFailure('/export/sessions.ndjson');
     expect(failed.error).toBeDefined();
-    expect(JSON.parse(failed.bytes.toString('utf8').trim().split('\n').pop() ?? '{}')).toEqual({ error: { code: 'UPSTREAM_ERROR', message: 'The Veeam appliance failed (500)' } });
+    expect(JSON.parse(failed.bytes.toString('utf8').trim().split('\n').pop() ?? '{}')).toEqual({
+      error: { code: 'UPSTREAM_ERROR', message: 'The Veeam appliance failed (500)' },
+    });
   });
 
   it('lists one row per session × protected item', async () => {
     const response = await get('/export/protected-items.csv?types=POLICY&status=FAILED');
     const rows = parseCsv(response.text);
-    expect(rows[0]).toEqual(['sessionId', 'sessionType', 'sessionStatus', 'sessionStartTime', 'itemId', 'itemName', 'itemStatus', 'region']);
+    expect(rows[0]).toEqual([
+      'sessionId',
+      'sessionType',
+      'sessionStatus',
+      'sessionStartTime',
+      'itemId',
+      'itemName',
+      'itemStatus',
+      'region',
+    ]);
     const sessions = stack.sim.data.sessions.filter((s) => s.type === 'Policy' && s.status === 'Failed').sort((a, b) => a.usn - b.usn);
     const expected = sessions.flatMap((s) => (stack.sim.data.protectedItems(s.id) ?? []).map((i) => [s.id, i.id]));
     expect(rows.slice(1).map((r) => [r[0], r[4]])).toEqual(expected);
@@ -204,7 +241,10 @@ describe('GET /export/sessions.ndjson and /export/protected-items.csv', () => {
 describe('a client that disconnects', () => {
   it('stops the upstream paging', async () => {
     // 3,000 sessions in pages of 100: 30 pages, 2 fetched ahead.
-    const slow = await startStack({ simulator: { sessionCount: 3_000, knobs: { latencyMs: 50 } }, env: { VEEAM_PAGE_SIZE: '100', EXPORT_CONCURRENCY: '2' } });
+    const slow = await startStack({
+      simulator: { sessionCount: 3_000, knobs: { latencyMs: 50 } },
+      env: { VEEAM_PAGE_SIZE: '100', EXPORT_CONCURRENCY: '2' },
+    });
     try {
       const controller = new AbortController();
       const response = await request(`${slow.gateway.url}/export/sessions.csv`, { signal: controller.signal });
@@ -234,7 +274,7 @@ function collectGarbage(): void {
 }
 
 describe('100,000 sessions', () => {
-  it('stream with the gateway\'s memory growing by less than 50 MB', async () => {
+  it("stream with the gateway's memory growing by less than 50 MB", async () => {
     const big = await startStack({ simulator: { sessionCount: 100_000 } });
     try {
       await big.gql('{ sessions(page: {limit: 1}) { totalCount } }'); // warm: login, JIT

@@ -40,7 +40,13 @@ describe('CORS', () => {
 describe('in production', () => {
   it('errors carry no stack trace, no upstream endpoint, no URL', async () => {
     // A production configuration names an appliance (the stack then points the gateway at the simulator).
-    const production = { NODE_ENV: 'production', VEEAM_BASE_URL: 'https://appliance.invalid:11005', VEEAM_USERNAME: 'svc', VEEAM_PASSWORD: 'unused', AUTH_MODE: 'none' };
+    const production = {
+      NODE_ENV: 'production',
+      VEEAM_BASE_URL: 'https://appliance.invalid:11005',
+      VEEAM_USERNAME: 'svc',
+      VEEAM_PASSWORD: 'unused',
+      AUTH_MODE: 'none',
+    };
     const stack = await startStack({ env: production });
     try {
       const victim = stack.sim.data.sessions[0]?.id ?? '';
@@ -51,7 +57,10 @@ describe('in production', () => {
       expect(text).not.toContain('stacktrace');
       expect(text).not.toContain('endpoint');
       expect(text).not.toContain(stack.sim.origin);
-      expect(failing.errors?.[0]).toMatchObject({ path: ['session', 'log'], extensions: { code: 'UPSTREAM_ERROR', upstream: { status: 500, errorCode: 'UnknownError' } } });
+      expect(failing.errors?.[0]).toMatchObject({
+        path: ['session', 'log'],
+        extensions: { code: 'UPSTREAM_ERROR', upstream: { status: 500, errorCode: 'UnknownError' } },
+      });
     } finally {
       await stack.close();
     }

@@ -166,7 +166,10 @@ describe('a client that disconnects', () => {
       controller.abort();
       await pending;
       await sleep(100);
-      const line = stack.logs.lines().filter((l) => l['msg'] === 'graphql request').pop();
+      const line = stack.logs
+        .lines()
+        .filter((l) => l['msg'] === 'graphql request')
+        .pop();
       expect(line).toMatchObject({ status: 499, outcome: 'error', errorCodes: ['REQUEST_ABORTED'] });
       // The aborted call is not counted as an appliance failure.
       expect(stack.gateway.upstream.http.breaker.state).toBe('closed');

@@ -80,7 +80,11 @@ describe('queries', () => {
   });
 
   it('costs 30 aliases of sessionStats up front and refuses them with no upstream call', async () => {
-    const query = aliases(30, (i) => `sessionStats(filter: {from: "2026-10-${String(i + 1).padStart(2, '0')}"}) { total byStatus { count } byType { count } durations { count } }`);
+    const query = aliases(
+      30,
+      (i) =>
+        `sessionStats(filter: {from: "2026-10-${String(i + 1).padStart(2, '0')}"}) { total byStatus { count } byType { count } durations { count } }`,
+    );
     const response = await stack.gql(query);
     expect(response.status).toBe(400);
     expect(response.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COSTLY', cost: 30 * (1 + 6 + 15), maxCost: 500 });
@@ -172,7 +176,10 @@ describe('fair shares at the door', () => {
   it('never puts /healthz or /readyz behind the client gate', async () => {
     stack.sim.knobs.latencyMs = 300;
     const busy = [post('10.0.0.4'), post('10.0.0.4')];
-    const [health, ready] = await Promise.all([get(`${stack.gateway.url}/healthz`, { 'x-forwarded-for': '10.0.0.4' }), get(`${stack.gateway.url}/readyz`, { 'x-forwarded-for': '10.0.0.4' })]);
+    const [health, ready] = await Promise.all([
+      get(`${stack.gateway.url}/healthz`, { 'x-forwarded-for': '10.0.0.4' }),
+      get(`${stack.gateway.url}/readyz`, { 'x-forwarded-for': '10.0.0.4' }),
+    ]);
     expect(health.status).toBe(200);
     expect(ready.status).toBe(200);
     await Promise.all(busy);
@@ -295,13 +302,19 @@ describe('authentication under attack', () => {
     const refused = await post({ 'x-forwarded-for': '192.0.2.8' });
     expect(refused.status).toBe(401);
     expect(refused.headers['x-request-id']).toEqual(expect.any(String));
-    const exported = await get(`${stack.gateway.url}/export/sessions.csv?status=FAILED`, { 'x-api-key': key, 'x-forwarded-for': '192.0.2.9' });
+    const exported = await get(`${stack.gateway.url}/export/sessions.csv?status=FAILED`, {
+      'x-api-key': key,
+      'x-forwarded-for': '192.0.2.9',
+    });
     expect(exported.status).toBe(200);
     expect(exported.headers['x-request-id']).toEqual(expect.any(String));
   });
 
   it('refuses an export sort with a third part', async () => {
-    const response = await get(`${stack.gateway.url}/export/sessions.csv?sort=USN:ASC:EXTRA`, { 'x-api-key': key, 'x-forwarded-for': '192.0.2.9' });
+    const response = await get(`${stack.gateway.url}/export/sessions.csv?sort=USN:ASC:EXTRA`, {
+      'x-api-key': key,
+      'x-forwarded-for': '192.0.2.9',
+    });
     expect(response.status).toBe(400);
     expect(JSON.parse(response.text)).toEqual({
       errors: [{ message: 'sort "USN:ASC:EXTRA" must be FIELD or FIELD:DIRECTION', extensions: { code: 'BAD_USER_INPUT' } }],
@@ -314,9 +327,9 @@ describe('AUTH_MODE=none', () => {
     const stack = await startStack({ env: { AUTH_MODE: 'none', TRUST_PROXY: '1', RATE_LIMIT_RPS: '1', RATE_LIMIT_BURST: '1' } });
     try {
       const from = async (address: string) =>
-        (await request(`${stack.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page: {limit: 1}) { totalCount } }')}`, {
+        await request(`${stack.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page: {limit: 1}) { totalCount } }')}`, {
           headers: { 'x-forwarded-for': address, 'apollo-require-preflight': 'true' },
-        }).then(async (response) => (await response.body.dump(), response.statusCode)));
+        }).then(async (response) => (await response.body.dump(), response.statusCode));
       expect(await from('198.51.100.1')).toBe(200);
       expect(await from('198.51.100.1')).toBe(429);
       expect(await from('198.51.100.2')).toBe(200);

@@ -143,7 +143,7 @@ describe('demo mode and shutdown', () => {
     const config = { ...loadConfig({ DEMO_SESSIONS: '300' }), port: 0, host: '127.0.0.1' };
     const running = await runDemo(config, logs.logger);
     const sim = running.simulator;
-        try {
+    try {
       const response = await request(`${running.gateway.url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -166,7 +166,7 @@ describe('demo mode and shutdown', () => {
     const config = { ...loadConfig({ DEMO_SESSIONS: '50' }), port: 0, host: '127.0.0.1' };
     const running = await runDemo(config, captureLogs('info').logger);
     const sim = running.simulator;
-        sim.knobs.latencyMs = 300;
+    sim.knobs.latencyMs = 300;
     const inFlight = request(`${running.gateway.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

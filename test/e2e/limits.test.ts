@@ -48,7 +48,10 @@ it('refuses a query deeper than the limit', async () => {
     limited.sim.counters.reset();
     const response = await limited.gql(deep);
     expect(response.status).toBe(400);
-    expect(response.errors?.[0]).toMatchObject({ message: 'This query is 5 levels deep; the limit is 4.', extensions: { code: 'QUERY_TOO_DEEP' } });
+    expect(response.errors?.[0]).toMatchObject({
+      message: 'This query is 5 levels deep; the limit is 4.',
+      extensions: { code: 'QUERY_TOO_DEEP' },
+    });
     expect(limited.sim.counters.total()).toBe(0);
   } finally {
     await limited.close();
@@ -58,7 +61,7 @@ it('refuses a query deeper than the limit', async () => {
 it('refuses a document with too many tokens', async () => {
   const response = await stack.gql(`{ sessions { items { ${'id '.repeat(500)} } } }`);
   expect(response.status).toBe(400);
-  expect(response.errors?.[0]?.message).toMatch(/Document contains more tha[nt] 400 tokens/) // graphql-js spells it "that";
+  expect(response.errors?.[0]?.message).toMatch(/Document contains more tha[nt] 400 tokens/); // graphql-js spells it "that";
   expect(stack.sim.counters.total()).toBe(0);
 });
 

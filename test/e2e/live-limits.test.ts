@@ -11,7 +11,8 @@ import WebSocket from 'ws';
 import { sha256Hex } from '../../src/http/auth/index';
 import { startLiveStack, until, Collector, type LiveStack } from '../live/live-stack';
 
-const WATCH = 'subscription ($f: SessionFilter, $after: Long) { sessionUpdates(filter: $f, afterUsn: $after) { usn changes session { id status } } }';
+const WATCH =
+  'subscription ($f: SessionFilter, $after: Long) { sessionUpdates(filter: $f, afterUsn: $after) { usn changes session { id status } } }';
 
 describe('without a credential (AUTH_MODE=apikey)', () => {
   const key = 'live-dashboard-key-0123456789abcdef';
@@ -32,7 +33,9 @@ describe('without a credential (AUTH_MODE=apikey)', () => {
     const query = new URLSearchParams({ query: WATCH });
     const response = await request(`${stack.gateway.url}/graphql/stream?${query.toString()}`, { headers: { accept: 'text/event-stream' } });
     expect(response.statusCode).toBe(401);
-    expect(((await response.body.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
+    expect(((await response.body.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]?.extensions.code).toBe(
+      'UNAUTHENTICATED',
+    );
     const refused = new Collector();
     stack.sse().subscribe({ query: WATCH }, refused.sink());
     await until(() => refused.errors.length > 0, 'the graphql-sse client to fail');
@@ -70,7 +73,12 @@ describe('bounds', () => {
   let stack: LiveStack;
 
   beforeAll(async () => {
-    stack = await startLiveStack({ LIVE_REPLAY_WINDOW: String(WINDOW), LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '2', MAX_QUERY_ALIASES: '200', MAX_QUERY_COST: '8' });
+    stack = await startLiveStack({
+      LIVE_REPLAY_WINDOW: String(WINDOW),
+      LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '2',
+      MAX_QUERY_ALIASES: '200',
+      MAX_QUERY_COST: '8',
+    });
   });
 
   afterAll(async () => {
@@ -87,7 +95,9 @@ describe('bounds', () => {
     const third = new Collector();
     client.subscribe({ query: WATCH }, third.sink());
     await until(() => third.errors.length > 0, 'the refusal');
-    expect(third.errors).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'LIVE_TOO_MANY_SUBSCRIPTIONS' }) })]);
+    expect(third.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'LIVE_TOO_MANY_SUBSCRIPTIONS' }) }),
+    ]);
     for (const stop of stops) stop();
     await until(() => stats().subscribers === 0, 'unsubscribed');
   });
@@ -105,7 +115,8 @@ describe('bounds', () => {
   });
 
   it('refuses a selection whose events would cost more than MAX_QUERY_COST', async () => {
-    const query = 'subscription { sessionUpdates { session { protectedItems(page: { limit: 1000 }) { totalCount } a: protectedItems(search: "x", page: { limit: 1000 }) { totalCount } } } }';
+    const query =
+      'subscription { sessionUpdates { session { protectedItems(page: { limit: 1000 }) { totalCount } a: protectedItems(search: "x", page: { limit: 1000 }) { totalCount } } } }';
     const response = await request(`${stack.gateway.url}/graphql/stream`, {
       method: 'POST',
       headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
@@ -152,7 +163,13 @@ describe('bounds', () => {
     await new Promise((resolve) => socket.once('open', resolve));
     socket.send(JSON.stringify({ type: 'connection_init' }));
     await new Promise((resolve) => socket.once('message', resolve));
-    socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query: `subscription { sessionUpdates { usn session { id ${aliases} } } }` } }));
+    socket.send(
+      JSON.stringify({
+        id: '1',
+        type: 'subscribe',
+        payload: { query: `subscription { sessionUpdates { usn session { id ${aliases} } } }` },
+      }),
+    );
     await until(() => stats().subscribers === 1 && stats().head !== undefined, 'the subscriber');
     socket.pause();
 

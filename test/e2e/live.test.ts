@@ -63,7 +63,12 @@ async function sessionLifecycle(subscribe: Subscribe): Promise<void> {
     { usn: String(finished), changes: ['STATUS', 'FINISHED'], status: 'FAILED', items: stack.sim.data.protectedItems(id)?.length },
   ];
   const seen = (collector: Collector) =>
-    collector.updates.map((u) => ({ usn: u.usn, changes: u.changes, status: u.session.status, items: u.session.protectedItems?.totalCount }));
+    collector.updates.map((u) => ({
+      usn: u.usn,
+      changes: u.changes,
+      status: u.session.status,
+      items: u.session.protectedItems?.totalCount,
+    }));
   expect(seen(backups)).toEqual(expected);
   // A status filter also sees the change that leaves the status (the session finishing).
   expect(seen(running)).toEqual(expected);
@@ -102,7 +107,10 @@ describe('one poller per process', () => {
     const collectors = Array.from({ length: 1000 }, () => new Collector());
     const stops = collectors.map((collector, i) =>
       (sockets[i % sockets.length] ?? sockets[0])!.subscribe(
-        { query: 'subscription ($f: SessionFilter) { sessionUpdates(filter: $f) { usn changes session { id type status } } }', variables: { f: filters[i % filters.length] } },
+        {
+          query: 'subscription ($f: SessionFilter) { sessionUpdates(filter: $f) { usn changes session { id type status } } }',
+          variables: { f: filters[i % filters.length] },
+        },
         collector.sink(),
       ),
     );
@@ -197,9 +205,9 @@ describe('resuming', () => {
       if ((text.match(/event: next/g) ?? []).length >= 2) break;
     }
     controller.abort();
-    expect([...text.matchAll(/^id: (\d+)\nevent: next\ndata: (.*)$/gm)].map((m) => [m[1], JSON.parse(m[2] ?? '{}').data.sessionUpdates.usn])).toEqual(
-      usns.map((usn) => [String(usn), String(usn)]),
-    );
+    expect(
+      [...text.matchAll(/^id: (\d+)\nevent: next\ndata: (.*)$/gm)].map((m) => [m[1], JSON.parse(m[2] ?? '{}').data.sessionUpdates.usn]),
+    ).toEqual(usns.map((usn) => [String(usn), String(usn)]));
     keeper();
     await until(() => live().subscribers === 0, 'unsubscribed');
   });

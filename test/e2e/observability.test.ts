@@ -109,7 +109,12 @@ describe('request logs', () => {
 
   it('logs the outcome and error codes of failed requests', async () => {
     await query('query Broken { session(id: "nope") { id } }', { 'x-request-id': 'req-broken' });
-    expect(await logLine('req-broken')).toMatchObject({ outcome: 'error', errorCodes: ['BAD_USER_INPUT'], upstreamCalls: 0, refused: 'bad_input' });
+    expect(await logLine('req-broken')).toMatchObject({
+      outcome: 'error',
+      errorCodes: ['BAD_USER_INPUT'],
+      upstreamCalls: 0,
+      refused: 'bad_input',
+    });
   });
 
   it('logs exports like queries: request id, status, client; refused ones too', async () => {
@@ -162,7 +167,12 @@ describe('/metrics', () => {
     const refusals = async () => {
       const text = await metricsText();
       const value = (reason: string) => metricValue(text, `veeam_gateway_refusals_total{route="graphql",reason="${reason}"}`);
-      return { csrf: value('csrf'), tooLarge: value('payload_too_large'), badInput: value('bad_input'), aliases: value('too_many_aliases') };
+      return {
+        csrf: value('csrf'),
+        tooLarge: value('payload_too_large'),
+        badInput: value('bad_input'),
+        aliases: value('too_many_aliases'),
+      };
     };
     const before = await refusals();
     expect((await post('{ sessions { totalCount } }', { 'content-type': 'text/plain' })).status).toBe(400);
@@ -193,7 +203,9 @@ describe('/metrics', () => {
     for (let batch = 0; batch < 10; batch += 1) await send(100);
     const after = await metricsText();
     for (const family of families) expect(seriesCount(after, family)).toBe(seriesCount(before, family));
-    expect(metricValue(after, 'veeam_gateway_graphql_requests_total{operation="other",client="other",outcome="success"}')).toBeGreaterThanOrEqual(1_005);
+    expect(
+      metricValue(after, 'veeam_gateway_graphql_requests_total{operation="other",client="other",outcome="success"}'),
+    ).toBeGreaterThanOrEqual(1_005);
     expect(gateway.metrics.operationLabel('Dashboard')).toBe('Dashboard'); // the playground's own operations are known
     expect(gateway.metrics.operationLabel(undefined)).toBe('anonymous');
   });

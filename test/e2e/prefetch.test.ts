@@ -43,7 +43,11 @@ describe('session(id:) with log and protectedItems', () => {
   it('sends the session, log and items calls before the first is answered (finished-item cache off)', async () => {
     stack = await startStack({ env: { CACHE_FINISHED_TTL_MS: '0' } });
     const calls = await detailCalls(stack, finishedBackupSession(stack));
-    expect(calls.map((c) => c.endpoint).sort()).toEqual(['GET /sessions/{id}', 'GET /sessions/{id}/log', 'GET /sessions/{id}/protectedItems']);
+    expect(calls.map((c) => c.endpoint).sort()).toEqual([
+      'GET /sessions/{id}',
+      'GET /sessions/{id}/log',
+      'GET /sessions/{id}/protectedItems',
+    ]);
     const times = calls.map((c) => c.at);
     expect(Math.max(...times) - Math.min(...times)).toBeLessThan(LATENCY_MS);
   });

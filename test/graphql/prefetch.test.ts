@@ -16,7 +16,10 @@ interface Recorded {
   started: number;
 }
 
-function schemaRecording(finishedItemsSeconds: number): { schema: GraphQLSchema; run(query: string, variables?: Record<string, unknown>): Promise<Recorded> } {
+function schemaRecording(finishedItemsSeconds: number): {
+  schema: GraphQLSchema;
+  run(query: string, variables?: Record<string, unknown>): Promise<Recorded>;
+} {
   const schema = buildSchema(loadTypeDefs());
   return {
     schema,
@@ -48,8 +51,11 @@ const cacheOff = schemaRecording(0);
 
 describe('prefetchSessionChildren', () => {
   it('starts the log and the items with the keys the nested resolvers will ask for', async () => {
-    const recorded = await cacheOff.run(`query ($id: ID!, $n: Int!) { session(id: $id) { id
-      log { message } protectedItems(page: {limit: $n}, search: "web") { totalCount } } }`, { id: ID.toUpperCase(), n: 7 });
+    const recorded = await cacheOff.run(
+      `query ($id: ID!, $n: Int!) { session(id: $id) { id
+      log { message } protectedItems(page: {limit: $n}, search: "web") { totalCount } } }`,
+      { id: ID.toUpperCase(), n: 7 },
+    );
     expect(recorded.logs).toEqual([ID]);
     expect(recorded.items).toEqual([{ sessionId: ID, sessionFinished: false, search: 'web', sort: [], page: { offset: 0, limit: 7 } }]);
     expect(recorded.started).toBe(2);
@@ -62,16 +68,22 @@ describe('prefetchSessionChildren', () => {
   });
 
   it('follows named and inline fragments and aliases, once per distinct selection', async () => {
-    const recorded = await cacheOff.run(`query ($id: ID!) { session(id: $id) { ...Detail ... on Session { first: protectedItems(page: {limit: 1}) { totalCount } } } }
+    const recorded = await cacheOff.run(
+      `query ($id: ID!) { session(id: $id) { ...Detail ... on Session { first: protectedItems(page: {limit: 1}) { totalCount } } } }
       fragment Detail on Session { log { message } again: log { status } ...Detail2 }
-      fragment Detail2 on Session { protectedItems(page: {limit: 2}) { totalCount } }`, { id: ID });
+      fragment Detail2 on Session { protectedItems(page: {limit: 2}) { totalCount } }`,
+      { id: ID },
+    );
     expect(recorded.logs).toEqual([ID, ID]); // DataLoader makes these one call
     expect(recorded.items.map((key) => key.page.limit).sort()).toEqual([1, 2]);
   });
 
   it('honours @skip and @include, with variables', async () => {
-    const recorded = await cacheOff.run(`query ($id: ID!, $skip: Boolean!) { session(id: $id) {
-      log @skip(if: $skip) { message } protectedItems @include(if: false) { totalCount } } }`, { id: ID, skip: true });
+    const recorded = await cacheOff.run(
+      `query ($id: ID!, $skip: Boolean!) { session(id: $id) {
+      log @skip(if: $skip) { message } protectedItems @include(if: false) { totalCount } } }`,
+      { id: ID, skip: true },
+    );
     expect(recorded.logs).toEqual([]);
     expect(recorded.items).toEqual([]);
   });

@@ -27,14 +27,23 @@ async function post(stack: Stack, body: Record<string, unknown>) {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-  return { status: response.statusCode, body: (await response.body.json()) as { data?: Record<string, unknown>; errors?: Array<{ message: string; extensions?: { code?: string } }> } };
+  return {
+    status: response.statusCode,
+    body: (await response.body.json()) as {
+      data?: Record<string, unknown>;
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    },
+  };
 }
 
 describe('manifests', () => {
-  it('reads codegen\'s hash → document map and Apollo\'s operation list, with operation names', () => {
+  it("reads codegen's hash → document map and Apollo's operation list, with operation names", () => {
     const codegen = parseManifest({ [sha256(COUNT)]: COUNT }, 'test');
     expect(codegen).toEqual([{ id: sha256(COUNT), body: COUNT, name: 'SessionCount' }]);
-    const apollo = parseManifest({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'abc', name: 'Newest', type: 'query', body: NEWEST }] }, 'test');
+    const apollo = parseManifest(
+      { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'abc', name: 'Newest', type: 'query', body: NEWEST }] },
+      'test',
+    );
     expect(apollo).toEqual([{ id: 'abc', body: NEWEST, name: 'Newest' }]);
     const documents = new TrustedDocuments(apollo);
     expect(documents.lookup('abc')?.name).toBe('Newest');
@@ -99,7 +108,11 @@ describe('TRUSTED_DOCUMENTS=allow with an Apollo persisted query list', () => {
   let stack: Stack;
 
   beforeAll(async () => {
-    const file = manifestFile({ format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id: 'newest-v1', name: 'Newest', type: 'query', body: NEWEST }] });
+    const file = manifestFile({
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: [{ id: 'newest-v1', name: 'Newest', type: 'query', body: NEWEST }],
+    });
     stack = await startStack({ env: { TRUSTED_DOCUMENTS: 'allow', TRUSTED_DOCUMENTS_FILE: file } });
   });
 

@@ -32,13 +32,19 @@ describe('createPlayground refuses', () => {
 
   it('an assets path that is "/" or holds the endpoint', () => {
     expect(misuse({ assetsPath: '/' })).toThrow(
-      new TypeError('createPlayground: assetsPath must be a folder of its own, neither "/" nor containing graphqlPath, got assetsPath "/" and graphqlPath "/graphql"'),
+      new TypeError(
+        'createPlayground: assetsPath must be a folder of its own, neither "/" nor containing graphqlPath, got assetsPath "/" and graphqlPath "/graphql"',
+      ),
     );
     expect(misuse({ assetsPath: '/api', graphqlPath: '/api/graphql' })).toThrow(
-      new TypeError('createPlayground: assetsPath must be a folder of its own, neither "/" nor containing graphqlPath, got assetsPath "/api" and graphqlPath "/api/graphql"'),
+      new TypeError(
+        'createPlayground: assetsPath must be a folder of its own, neither "/" nor containing graphqlPath, got assetsPath "/api" and graphqlPath "/api/graphql"',
+      ),
     );
     expect(misuse({ assetsPath: '/graphql' })).toThrow(
-      new TypeError('createPlayground: assetsPath must be a folder of its own, neither "/" nor containing graphqlPath, got assetsPath "/graphql" and graphqlPath "/graphql"'),
+      new TypeError(
+        'createPlayground: assetsPath must be a folder of its own, neither "/" nor containing graphqlPath, got assetsPath "/graphql" and graphqlPath "/graphql"',
+      ),
     );
   });
 
@@ -80,6 +86,8 @@ describe('createPlayground accepts', () => {
   it('"/" as the endpoint, nested paths, and a name equal to the operation name', () => {
     expect(misuse({ graphqlPath: '/', assetsPath: '/_playground' })).not.toThrow();
     expect(misuse({ graphqlPath: '/api/v1/graphql', assetsPath: '/api/v1/playground' })).not.toThrow();
-    expect(misuse({ tabs: [{ name: 'Sessions', query: '# A comment\nquery Sessions($n: Int) { a }', variables: '{"n":1}' }] })).not.toThrow();
+    expect(
+      misuse({ tabs: [{ name: 'Sessions', query: '# A comment\nquery Sessions($n: Int) { a }', variables: '{"n":1}' }] }),
+    ).not.toThrow();
   });
 });

@@ -31,10 +31,7 @@ const OPTIONS: PlaygroundOptions = {
   graphqlPath: '/graphql',
   assetsPath: '/playground',
   title: 'Backup <API> & "playground"',
-  tabs: [
-    { name: 'Sessions', query: 'query Sessions { sessions { totalCount } }', variables: '{ "limit": 5 }' },
-    { query: HOSTILE_QUERY },
-  ],
+  tabs: [{ name: 'Sessions', query: 'query Sessions { sessions { totalCount } }', variables: '{ "limit": 5 }' }, { query: HOSTILE_QUERY }],
 };
 
 interface Running {
@@ -72,7 +69,9 @@ const page = () => get('/graphql', { accept: BROWSER_ACCEPT });
 
 /** The `src`/`href` URLs the page loads (not the `data:` favicon). */
 function assetUrls(html: string): string[] {
-  return [...html.matchAll(/<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]*)"/g)].map((m) => m[1] ?? '').filter((u) => !u.startsWith('data:'));
+  return [...html.matchAll(/<(?:script|link)\b[^>]*?\b(?:src|href)="([^"]*)"/g)]
+    .map((m) => m[1] ?? '')
+    .filter((u) => !u.startsWith('data:'));
 }
 
 /** The text of the JSON config element, up to where an HTML parser would end it. */
@@ -144,8 +143,16 @@ describe('the page at GET /graphql', () => {
   });
 
   it.each([
-    ['a GraphQL GET with ?query=, even from a browser', `/graphql?query=${encodeURIComponent('{ __typename }')}`, { accept: BROWSER_ACCEPT }],
-    ['a GraphQL GET with ?query= and other parameters', `/graphql?operationName=A&query=${encodeURIComponent('query A { __typename }')}`, { accept: 'text/html' }],
+    [
+      'a GraphQL GET with ?query=, even from a browser',
+      `/graphql?query=${encodeURIComponent('{ __typename }')}`,
+      { accept: BROWSER_ACCEPT },
+    ],
+    [
+      'a GraphQL GET with ?query= and other parameters',
+      `/graphql?operationName=A&query=${encodeURIComponent('query A { __typename }')}`,
+      { accept: 'text/html' },
+    ],
     ['Accept: application/json', '/graphql', { accept: 'application/json' }],
     ['Accept: application/graphql-response+json', '/graphql', { accept: 'application/graphql-response+json, application/json;q=0.9' }],
     ['JSON ranked above HTML', '/graphql', { accept: 'application/json, text/html;q=0.5' }],
@@ -271,14 +278,21 @@ describe('the assets under /playground/', () => {
 
   it('are never read from disk after creation', async () => {
     const playground = createPlayground(OPTIONS);
-    const reads = [jest.spyOn(fs, 'readFileSync'), jest.spyOn(fs, 'readFile'), jest.spyOn(fs, 'createReadStream'), jest.spyOn(fs.promises, 'readFile')];
+    const reads = [
+      jest.spyOn(fs, 'readFileSync'),
+      jest.spyOn(fs, 'readFile'),
+      jest.spyOn(fs, 'createReadStream'),
+      jest.spyOn(fs.promises, 'readFile'),
+    ];
     const other = await serve(playground);
     try {
       const html = (await request(`${other.url}/graphql`, { headers: { accept: 'text/html' } })).body;
       for (const url of assetUrls(await html.text())) await (await request(`${other.url}${url}`)).body.arrayBuffer();
       // Jest's module loader reads through the same fs (undici loads parts lazily): only the
       // playground's files matter here.
-      const served = reads.flatMap((spy) => spy.mock.calls.map((call: unknown[]) => String(call[0]))).filter((path) => SERVED_FILES.includes(path));
+      const served = reads
+        .flatMap((spy) => spy.mock.calls.map((call: unknown[]) => String(call[0])))
+        .filter((path) => SERVED_FILES.includes(path));
       expect(served).toEqual([]);
     } finally {
       for (const spy of reads) spy.mockRestore();

@@ -45,7 +45,15 @@ function worstWindowExcess(timesMs: readonly number[], burst: number, ratePerSec
 describe('RateLimiter', () => {
   it('allows a burst, then refuses with the whole seconds until the next token', () => {
     const { takes } = limiterAt({ ratePerSecond: 2, burst: 5 });
-    expect(takes('dashboard', 7)).toEqual([ALLOWED, ALLOWED, ALLOWED, ALLOWED, ALLOWED, { allowed: false, retryAfterSeconds: 1 }, { allowed: false, retryAfterSeconds: 1 }]);
+    expect(takes('dashboard', 7)).toEqual([
+      ALLOWED,
+      ALLOWED,
+      ALLOWED,
+      ALLOWED,
+      ALLOWED,
+      { allowed: false, retryAfterSeconds: 1 },
+      { allowed: false, retryAfterSeconds: 1 },
+    ]);
   });
 
   it('rounds Retry-After up, so that a client retrying on time is served', () => {
@@ -117,7 +125,10 @@ describe('RateLimiter', () => {
      */
     const history = fc.array(
       fc.record({
-        waitMs: fc.oneof({ weight: 20, arbitrary: fc.integer({ min: 0, max: 50 }) }, { weight: 1, arbitrary: fc.integer({ min: 0, max: 5_000 }) }),
+        waitMs: fc.oneof(
+          { weight: 20, arbitrary: fc.integer({ min: 0, max: 50 }) },
+          { weight: 1, arbitrary: fc.integer({ min: 0, max: 5_000 }) },
+        ),
         client: fc.constantFrom('a', 'b', 'c'),
         count: fc.integer({ min: 1, max: 8 }),
       }),

@@ -14,10 +14,14 @@ interface Module {
 }
 
 function graph(): Map<string, Module> {
-  const run = spawnSync(join(ROOT, 'node_modules', '.bin', 'depcruise'), ['src/main.ts', '--no-config', '--ts-pre-compilation-deps', '--do-not-follow', 'node_modules', '--output-type', 'json'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const run = spawnSync(
+    join(ROOT, 'node_modules', '.bin', 'depcruise'),
+    ['src/main.ts', '--no-config', '--ts-pre-compilation-deps', '--do-not-follow', 'node_modules', '--output-type', 'json'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   const report = JSON.parse(run.stdout) as { modules: Module[] };
   return new Map(report.modules.map((module) => [module.source, module]));
 }

@@ -12,7 +12,13 @@ import { readChangesSince } from '../../src/live/poller';
 import { Subscriber } from '../../src/live/subscriber';
 import { ChangeWindow } from '../../src/live/window';
 
-const session = (id: string, usn: number, status = 'Running'): SessionDto => ({ id, usn, status, type: 'Policy', executionStartTime: '2026-10-01T00:00:00' });
+const session = (id: string, usn: number, status = 'Running'): SessionDto => ({
+  id,
+  usn,
+  status,
+  type: 'Policy',
+  executionStartTime: '2026-10-01T00:00:00',
+});
 
 /** An appliance whose list endpoint pages `sessions` sorted by USN descending, recording each call. */
 function applianceOf(sessions: SessionDto[]): { client: VeeamClient; calls: ListSessionsParams[] } {
@@ -69,7 +75,11 @@ describe('a subscriber reading the window', () => {
     change('a', 101);
     change('a', 102);
     change('a', 103, 'Succeeded');
-    expect(await read(3)).toEqual([[101, ['NEW']], [102, ['PROGRESS']], [103, ['STATUS']]]);
+    expect(await read(3)).toEqual([
+      [101, ['NEW']],
+      [102, ['PROGRESS']],
+      [103, ['STATUS']],
+    ]);
   });
 
   it('skips superseded states, merging their changes, while more than half a window behind', async () => {
@@ -79,7 +89,10 @@ describe('a subscriber reading the window', () => {
     change('a', 103, 'Failed');
     change('b', 104);
     // 101 and 102 are passed over (newer states of `a` and `b` are in the window), their changes carried.
-    expect(await read(2)).toEqual([[103, ['NEW', 'STATUS']], [104, ['NEW']]]);
+    expect(await read(2)).toEqual([
+      [103, ['NEW', 'STATUS']],
+      [104, ['NEW']],
+    ]);
   });
 
   it('is told LIVE_GAP_TOO_OLD when the changes after its afterUsn have left the window', async () => {

@@ -28,7 +28,11 @@ describe('assemblePage', () => {
   it('assembles a large page from the first call and parallel slices', async () => {
     const { calls, fetch } = fetcher();
     const page = await assemblePage({ offset: 100, limit: 500 }, 200, fetch);
-    expect(calls).toEqual([[100, 200], [300, 200], [500, 100]]);
+    expect(calls).toEqual([
+      [100, 200],
+      [300, 200],
+      [500, 100],
+    ]);
     expect(page.items).toHaveLength(500);
     expect(page.items[499]?.id).toBe('r599');
   });
@@ -44,7 +48,12 @@ describe('assemblePage', () => {
   it('follows an appliance that caps Limit below what was asked', async () => {
     const { calls, fetch } = fetcher(100);
     const page = await assemblePage({ offset: 0, limit: 350 }, 200, fetch);
-    expect(calls).toEqual([[0, 200], [100, 100], [200, 100], [300, 50]]);
+    expect(calls).toEqual([
+      [0, 200],
+      [100, 100],
+      [200, 100],
+      [300, 50],
+    ]);
     expect(page.items.map((r) => r.id)).toEqual(rows.slice(0, 350).map((r) => r.id));
   });
 

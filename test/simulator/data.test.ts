@@ -78,7 +78,8 @@ describe('a realistic appliance', () => {
     const share = (type: string) => sim.data.sessions.filter((s) => s.type === type).length / sim.data.sessions.length;
     expect(share('Policy')).toBeGreaterThan(0.6);
     expect(share('Policy')).toBeLessThan(0.8);
-    for (const type of ['RetentionActivity', 'RestoreTask', 'ConfigurationBackupActivity', 'UserPolicy', 'Task']) expect(share(type)).toBeGreaterThan(0);
+    for (const type of ['RetentionActivity', 'RestoreTask', 'ConfigurationBackupActivity', 'UserPolicy', 'Task'])
+      expect(share(type)).toBeGreaterThan(0);
     expect(new Set(sim.data.sessions.map((s) => s.type)).size).toBeGreaterThanOrEqual(10);
   });
 

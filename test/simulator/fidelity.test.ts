@@ -18,7 +18,19 @@ const TOKEN = '/api/v1/token';
 const VERSION = '/api/v1/system/version';
 const UNKNOWN_ID = '00000000-0000-4000-8000-000000000000';
 const TYPES_FROM_1_7 = ['ConfigurationBackupActivity', 'ArchiveRetrieval', 'ArchiveRetrievalProlongation', 'ManualTask', 'FlrEfsTask'];
-const ALL_TYPES = ['Policy', 'Job', 'Task', 'UserPolicy', 'RetentionActivity', 'RestoreTask', 'FLRTask', 'SelfBackupActivity', 'ImportPolicy', 'TombstoneRetention', ...TYPES_FROM_1_7];
+const ALL_TYPES = [
+  'Policy',
+  'Job',
+  'Task',
+  'UserPolicy',
+  'RetentionActivity',
+  'RestoreTask',
+  'FLRTask',
+  'SelfBackupActivity',
+  'ImportPolicy',
+  'TombstoneRetention',
+  ...TYPES_FROM_1_7,
+];
 
 /** What the calls need from the running simulator: its data, and a token per revision. */
 interface Context {
@@ -71,17 +83,33 @@ function listCalls(revision: Revision): Call[] {
     () => 'FromUtc=2026-09-01T00:00:00Z&ToUtc=2026-09-20',
     ...(atLeast(revision, '1.7-rev0') ? [() => TYPES_FROM_1_7.map((t) => `Types=${t}`).join('&')] : []),
   ];
-  const sorts = ['', 'startTimeAsc', 'startTimeDesc', 'stopTimeAsc', 'stopTimeDesc', 'durationAsc', 'durationDesc', 'typeAsc', 'typeDesc',
-    'reasonAsc', 'reasonDesc', 'usnAsc', 'usnDesc', 'typeDesc&Sort=durationAsc'];
+  const sorts = [
+    '',
+    'startTimeAsc',
+    'startTimeDesc',
+    'stopTimeAsc',
+    'stopTimeDesc',
+    'durationAsc',
+    'durationDesc',
+    'typeAsc',
+    'typeDesc',
+    'reasonAsc',
+    'reasonDesc',
+    'usnAsc',
+    'usnDesc',
+    'typeDesc&Sort=durationAsc',
+  ];
   const pagings = ['Limit=25', 'Offset=10&Limit=40', '', 'Offset=5&Limit=-1', 'Offset=100000&Limit=5', 'Limit=0'];
   const calls: Call[] = [];
   for (const filter of filters) {
     for (const sort of sorts) {
       const paging = pagings[calls.length % pagings.length] ?? '';
-      calls.push(get('list', revision, SESSIONS, (ctx) => {
-        const query = [filter(ctx), sort && `Sort=${sort}`, paging].filter((part) => part !== '').join('&');
-        return `${SESSIONS}?${query}`;
-      }));
+      calls.push(
+        get('list', revision, SESSIONS, (ctx) => {
+          const query = [filter(ctx), sort && `Sort=${sort}`, paging].filter((part) => part !== '').join('&');
+          return `${SESSIONS}?${query}`;
+        }),
+      );
     }
   }
   return calls;
@@ -91,7 +119,8 @@ function sessionCalls(revision: Revision): Call[] {
   const hidden = (type: string) => TYPES_FROM_1_7.includes(type) && !atLeast(revision, '1.7-rev0');
   // Sessions of a type every revision knows, so that each revision gets a 200 for them.
   const running = (ctx: Context) => ctx.firstOf((s) => s.status === 'Running' && !TYPES_FROM_1_7.includes(s.type), 'a running session');
-  const never = (ctx: Context) => ctx.firstOf((s) => s.status === 'NeverExecuted' && !TYPES_FROM_1_7.includes(s.type), 'a never-executed session');
+  const never = (ctx: Context) =>
+    ctx.firstOf((s) => s.status === 'NeverExecuted' && !TYPES_FROM_1_7.includes(s.type), 'a never-executed session');
   const one = (pick: (ctx: Context) => SessionDto, status: number, sub = ''): Call =>
     get('session', revision, sub ? LOG : SESSION, (ctx) => `${SESSIONS}/${pick(ctx).id}${sub}`, status);
   return [
@@ -99,7 +128,8 @@ function sessionCalls(revision: Revision): Call[] {
     one(running, 200),
     one(never, 200),
     ...['Policy', 'RetentionActivity', 'RestoreTask', 'FlrEfsTask'].map((type) =>
-      one((ctx) => ctx.firstOf((s) => s.type === type, type), hidden(type) ? 404 : 200, '/log')),
+      one((ctx) => ctx.firstOf((s) => s.type === type, type), hidden(type) ? 404 : 200, '/log'),
+    ),
     one(running, 200, '/log'),
     one(never, 200, '/log'),
     get('session', revision, VERSION, () => VERSION),
@@ -108,8 +138,18 @@ function sessionCalls(revision: Revision): Call[] {
 
 function itemCalls(revision: Revision): Call[] {
   const searches = ['', 'SearchPattern=prod', 'SearchPattern=WEB', 'SearchPattern=zz-no-such-name'];
-  const sorts = ['', 'virtualMachineNameAsc', 'virtualMachineNameDesc', 'regionAsc', 'regionDesc', 'succeededAsc', 'succeededDesc',
-    'failedAsc', 'failedDesc', 'regionDesc&Sort=virtualMachineNameAsc'];
+  const sorts = [
+    '',
+    'virtualMachineNameAsc',
+    'virtualMachineNameDesc',
+    'regionAsc',
+    'regionDesc',
+    'succeededAsc',
+    'succeededDesc',
+    'failedAsc',
+    'failedDesc',
+    'regionDesc&Sort=virtualMachineNameAsc',
+  ];
   const pagings = ['', 'Offset=2&Limit=5', 'Limit=-1', 'Offset=1000&Limit=10'];
   const calls: Call[] = [];
   for (const search of searches) {
@@ -142,17 +182,37 @@ function tokenCalls(revision: Revision): Call[] {
     post(401, () => form({ grant_type: 'password', username: 'demo', password: 'wrong-Password-1' })),
     post(401, () => form({ grant_type: 'refresh_token', refresh_token: 'made-up' })),
     post(400, () => form({ grant_type: 'client_credentials' })),
-    post(400, (ctx) => ({ headers: { 'content-type': 'application/json' }, body: JSON.stringify({ grant_type: 'password', ...ctx.sim.credentials }) })),
-    { family: 'token', revision, method: 'DELETE', template: TOKEN, status: 401, request: () => ({ path: TOKEN, init: { headers: { authorization: 'Bearer made-up' }, version: revision } }) },
+    post(400, (ctx) => ({
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', ...ctx.sim.credentials }),
+    })),
+    {
+      family: 'token',
+      revision,
+      method: 'DELETE',
+      template: TOKEN,
+      status: 401,
+      request: () => ({ path: TOKEN, init: { headers: { authorization: 'Bearer made-up' }, version: revision } }),
+    },
   ];
 }
 
 function problemCalls(revision: Revision): Call[] {
   const noToken = (template: string, path: string): Call => ({
-    family: 'problem', revision, method: 'GET', template, status: 401, request: () => ({ path, init: { version: revision } }),
+    family: 'problem',
+    revision,
+    method: 'GET',
+    template,
+    status: 401,
+    request: () => ({ path, init: { version: revision } }),
   });
   const badToken = (template: string, path: string): Call => ({
-    family: 'problem', revision, method: 'GET', template, status: 401, request: () => ({ path, init: { headers: { authorization: 'Bearer made-up' }, version: revision } }),
+    family: 'problem',
+    revision,
+    method: 'GET',
+    template,
+    status: 401,
+    request: () => ({ path, init: { headers: { authorization: 'Bearer made-up' }, version: revision } }),
   });
   return [
     noToken(SESSIONS, SESSIONS),
@@ -161,26 +221,61 @@ function problemCalls(revision: Revision): Call[] {
     badToken(LOG, `${SESSIONS}/${UNKNOWN_ID}/log`),
     badToken(ITEMS, `${SESSIONS}/${UNKNOWN_ID}/protectedItems`),
     noToken(VERSION, VERSION),
-    ...['Limit=-2', 'Offset=x', 'Sort=newest', 'Status=Exploded', 'Types=Policies', 'PolicyId=42', 'FromUtc=2026-02-30', 'Usn=1e3', 'Limit=%E0%A4%A',
-      ...(atLeast(revision, '1.7-rev0') ? ['ParentSessionId=not-a-uuid'] : ['Types=FlrEfsTask'])]
-      .map((query) => get('problem', revision, SESSIONS, () => `${SESSIONS}?${query}`, 400)),
+    ...[
+      'Limit=-2',
+      'Offset=x',
+      'Sort=newest',
+      'Status=Exploded',
+      'Types=Policies',
+      'PolicyId=42',
+      'FromUtc=2026-02-30',
+      'Usn=1e3',
+      'Limit=%E0%A4%A',
+      ...(atLeast(revision, '1.7-rev0') ? ['ParentSessionId=not-a-uuid'] : ['Types=FlrEfsTask']),
+    ].map((query) => get('problem', revision, SESSIONS, () => `${SESSIONS}?${query}`, 400)),
     get('problem', revision, SESSION, () => `${SESSIONS}/not-a-uuid`, 400),
     get('problem', revision, SESSION, () => `${SESSIONS}/${UNKNOWN_ID}`, 404),
     get('problem', revision, LOG, () => `${SESSIONS}/${UNKNOWN_ID}/log`, 404),
     get('problem', revision, ITEMS, () => `${SESSIONS}/${UNKNOWN_ID}/protectedItems`, 404),
-    get('problem', revision, ITEMS, (ctx) => `${SESSIONS}/${ctx.firstOf((s) => s.type === 'RetentionActivity', 'a retention').id}/protectedItems`, 404),
+    get(
+      'problem',
+      revision,
+      ITEMS,
+      (ctx) => `${SESSIONS}/${ctx.firstOf((s) => s.type === 'RetentionActivity', 'a retention').id}/protectedItems`,
+      404,
+    ),
     get('problem', revision, ITEMS, (ctx) => `${SESSIONS}/${ctx.busiest.id}/protectedItems?Sort=nameAsc`, 400),
   ];
 }
 
 /** Problems about the version itself: no revision applies, the Error schema is the same in all. */
 const VERSION_PROBLEMS: Call[] = [null, 'v1', '1.9-rev0', '0.9-rev0'].flatMap((version): Call[] => [
-  { family: 'problem', revision: '1.0-rev0', method: 'GET', template: SESSIONS, status: 400, request: (ctx) => ({ path: SESSIONS, init: { headers: bearer(ctx, '1.0-rev0'), version } }) },
-  { family: 'problem', revision: '1.0-rev0', method: 'POST', template: TOKEN, status: 400, request: (ctx) => ({ path: TOKEN, init: { ...form({ grant_type: 'password', ...ctx.sim.credentials }), version } }) },
+  {
+    family: 'problem',
+    revision: '1.0-rev0',
+    method: 'GET',
+    template: SESSIONS,
+    status: 400,
+    request: (ctx) => ({ path: SESSIONS, init: { headers: bearer(ctx, '1.0-rev0'), version } }),
+  },
+  {
+    family: 'problem',
+    revision: '1.0-rev0',
+    method: 'POST',
+    template: TOKEN,
+    status: 400,
+    request: (ctx) => ({ path: TOKEN, init: { ...form({ grant_type: 'password', ...ctx.sim.credentials }), version } }),
+  },
 ]);
 
 const PLAN: Call[] = [
-  ...REVISIONS.flatMap((revision) => [...listCalls(revision), ...sessionCalls(revision), ...itemCalls(revision), ...tokenCalls(revision), ...problemCalls(revision)]),
+  ...REVISIONS.flatMap((revision) => [
+    ...listCalls(revision),
+    ...sessionCalls(revision),
+    ...itemCalls(revision),
+    ...tokenCalls(revision),
+    ...problemCalls(revision),
+  ]),
   ...VERSION_PROBLEMS,
 ];
 const count = (family: Call['family']) => PLAN.filter((call) => call.family === family).length;
@@ -202,10 +297,15 @@ beforeAll(async () => {
     if (!found) throw new Error(`the data has no ${what}`);
     return found;
   };
-  const busiest = [...sim.data.sessions].sort((a, b) => (sim.data.protectedItems(b.id)?.length ?? -1) - (sim.data.protectedItems(a.id)?.length ?? -1))[0];
+  const busiest = [...sim.data.sessions].sort(
+    (a, b) => (sim.data.protectedItems(b.id)?.length ?? -1) - (sim.data.protectedItems(a.id)?.length ?? -1),
+  )[0];
   const vmId = busiest ? sim.data.protectedItems(busiest.id)?.[0]?.id : undefined;
   if (!busiest || !vmId) throw new Error('the data has no backup session with items');
-  const parent = firstOf((s) => s.type === 'Policy' && sim.data.sessions.some((c) => c.type === 'Task' && c.usn === s.usn + 1), 'a policy session followed by a task');
+  const parent = firstOf(
+    (s) => s.type === 'Policy' && sim.data.sessions.some((c) => c.type === 'Task' && c.usn === s.usn + 1),
+    'a policy session followed by a task',
+  );
   ctx = {
     sim,
     token: (revision) => tokens.get(revision) ?? '',
@@ -272,8 +372,15 @@ describe('every body validates against the spec (1.0-rev0 pure, later revisions 
 
 describe('the schemas are strict enough to catch what they guard against', () => {
   const session: SessionDto = {
-    id: 'f66b0bd7-033e-4a2a-bbc5-8aefb1e0cea5', type: 'RetentionActivity', status: 'Succeeded', result: 'Success', usn: 26,
-    executionStartTime: '2020-06-19T04:00:05.901095', executionStopTime: '2020-06-19T04:00:08.451697', executionDuration: 550, reason: '',
+    id: 'f66b0bd7-033e-4a2a-bbc5-8aefb1e0cea5',
+    type: 'RetentionActivity',
+    status: 'Succeeded',
+    result: 'Success',
+    usn: 26,
+    executionStartTime: '2020-06-19T04:00:05.901095',
+    executionStopTime: '2020-06-19T04:00:08.451697',
+    executionDuration: 550,
+    reason: '',
   };
   const valid = (revision: Revision, name: string, body: unknown) => new SpecSchemas().schema(revision, name)(body);
 
@@ -281,7 +388,7 @@ describe('the schemas are strict enough to catch what they guard against', () =>
     for (const revision of REVISIONS) expect([revision, valid(revision, 'Session', session)]).toEqual([revision, true]);
   });
 
-  it('refuses at 1.0-rev0 a 1.7-rev0 type, a later field and a page\'s offset, which later revisions accept', () => {
+  it("refuses at 1.0-rev0 a 1.7-rev0 type, a later field and a page's offset, which later revisions accept", () => {
     const schemas = new SpecSchemas();
     const checks: Array<[Revision, string, unknown]> = [
       ['1.7-rev0', 'Session', { ...session, type: 'FlrEfsTask' }],
@@ -299,18 +406,29 @@ describe('the schemas are strict enough to catch what they guard against', () =>
 
   it('refuses RFC 1123 token times, an unknown problem errorCode and a problem without a title', () => {
     const schemas = new SpecSchemas();
-    expect(schemas.schema('1.0-rev0', 'RESTLogin')({ '.issued': '2026-11-01T00:00:00.000Z', '.expires': '2026-11-01T01:00:00.000Z' })).toBe(true);
+    expect(schemas.schema('1.0-rev0', 'RESTLogin')({ '.issued': '2026-11-01T00:00:00.000Z', '.expires': '2026-11-01T01:00:00.000Z' })).toBe(
+      true,
+    );
     expect(schemas.schema('1.0-rev0', 'RESTLogin')({ '.issued': 'Sun, 01 Nov 2026 00:00:00 GMT' })).toBe(false);
-    const problem = { type: 'http://127.0.0.1:1/api/v1/problems/resourceNotFound', title: 'Resource not found', status: 404, errorCode: 'NotFound', details: 'x' };
+    const problem = {
+      type: 'http://127.0.0.1:1/api/v1/problems/resourceNotFound',
+      title: 'Resource not found',
+      status: 404,
+      errorCode: 'NotFound',
+      details: 'x',
+    };
     expect(schemas.schema('1.0-rev0', 'Error')(problem)).toBe(true);
     expect(schemas.schema('1.0-rev0', 'Error')({ ...problem, errorCode: 'Gone' })).toBe(false);
     expect(schemas.schema('1.0-rev0', 'Error')({ ...problem, title: undefined })).toBe(false);
     expect(schemas.schema('1.0-rev0', 'Error')({ ...problem, status: 600 })).toBe(false);
   });
 
-  it('names the spec\'s own schema per path and status, and falls back to Error only for unlisted problem statuses', () => {
+  it("names the spec's own schema per path and status, and falls back to Error only for unlisted problem statuses", () => {
     const schemas = new SpecSchemas();
-    expect(schemas.check('1.0-rev0', 'GET', SESSIONS, 200, 'application/json; charset=utf-8', { totalCount: 0, results: [] })).toEqual({ schema: '200 SessionsPage', errors: [] });
+    expect(schemas.check('1.0-rev0', 'GET', SESSIONS, 200, 'application/json; charset=utf-8', { totalCount: 0, results: [] })).toEqual({
+      schema: '200 SessionsPage',
+      errors: [],
+    });
     expect(schemas.check('1.0-rev0', 'GET', SESSIONS, 200, 'application/json', { totalCount: 0 }).errors).not.toEqual([]);
     expect(schemas.check('1.0-rev0', 'GET', SESSION, 200, 'application/json', { totalCount: 0, results: [] }).errors).not.toEqual([]);
     expect(schemas.check('1.0-rev0', 'GET', SESSION, 204, 'application/json', {}).errors).not.toEqual([]);

@@ -2,7 +2,14 @@
  * A session's protected items (plural path and the seeds' singular alias) and its log, checked
  * against brute force over the simulator's own data.
  */
-import { LOG_ITEM_STATUSES, PROTECTED_ITEM_SORT_COLUMNS, type ProtectedItemDto, type ProtectedItemsPageDto, type SessionDto, type SessionLogDto } from '../../src/upstream/dto';
+import {
+  LOG_ITEM_STATUSES,
+  PROTECTED_ITEM_SORT_COLUMNS,
+  type ProtectedItemDto,
+  type ProtectedItemsPageDto,
+  type SessionDto,
+  type SessionLogDto,
+} from '../../src/upstream/dto';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { get, login } from '../helpers/sim-client';
 
@@ -24,7 +31,8 @@ const itemsOf = (id: string, query = '', path = 'sessions', version?: string) =>
 function busiest(): SessionDto {
   let best: SessionDto | undefined;
   for (const session of sim.data.sessions) {
-    if ((sim.data.protectedItems(session.id)?.length ?? -1) > (best ? (sim.data.protectedItems(best.id)?.length ?? -1) : -1)) best = session;
+    if ((sim.data.protectedItems(session.id)?.length ?? -1) > (best ? (sim.data.protectedItems(best.id)?.length ?? -1) : -1))
+      best = session;
   }
   if (!best) throw new Error('no backup session');
   return best;
@@ -37,7 +45,8 @@ const ITEM_KEYS: Record<string, (i: ProtectedItemDto) => string | number> = {
   failed: (i) => (i.status === 'Failed' ? 1 : 0),
 };
 function sortedItems(items: readonly ProtectedItemDto[], sorts: readonly string[]): ProtectedItemDto[] {
-  const compare = (x: string | number, y: string | number) => (typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'en'));
+  const compare = (x: string | number, y: string | number) =>
+    typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y), 'en');
   return [...items].sort((a, b) => {
     for (const sort of sorts) {
       const key = ITEM_KEYS[sort.replace(/(Asc|Desc)$/, '')];
@@ -50,7 +59,7 @@ function sortedItems(items: readonly ProtectedItemDto[], sorts: readonly string[
 }
 
 describe('GET /sessions/{id}/protectedItems', () => {
-  it('lists the items in the appliance\'s default order, on the plural path and the singular alias alike', async () => {
+  it("lists the items in the appliance's default order, on the plural path and the singular alias alike", async () => {
     const session = busiest();
     const expected = sim.data.protectedItems(session.id) ?? [];
     expect(expected.length).toBeGreaterThanOrEqual(20);
@@ -127,7 +136,11 @@ describe('GET /sessions/{id}/protectedItems', () => {
     expect((await itemsOf(session.id, 'SearchPattern=')).body.totalCount).toBe(items.length);
   });
 
-  const sortCases: string[][] = [...PROTECTED_ITEM_SORT_COLUMNS.map((column) => [column]), ['regionDesc', 'virtualMachineNameAsc'], ['failedDesc', 'regionAsc']];
+  const sortCases: string[][] = [
+    ...PROTECTED_ITEM_SORT_COLUMNS.map((column) => [column]),
+    ['regionDesc', 'virtualMachineNameAsc'],
+    ['failedDesc', 'regionAsc'],
+  ];
   it.each(sortCases.map((sorts): [string[]] => [sorts]))('sorts by %j (tie-break name, then id)', async (sorts) => {
     const session = sim.data.sessions.find((s) => s.status === 'Failed' && (sim.data.protectedItems(s.id)?.length ?? 0) >= 10) ?? busiest();
     const items = sim.data.protectedItems(session.id) ?? [];
@@ -139,12 +152,21 @@ describe('GET /sessions/{id}/protectedItems', () => {
     const session = busiest();
     const items = sim.data.protectedItems(session.id) ?? [];
     const sorted = sortedItems(items, ['virtualMachineNameDesc']);
-    for (const [query, from, to] of [['Offset=2&Limit=5', 2, 7], ['Offset=4&Limit=-1', 4, items.length], ['Limit=3', 0, 3]] as const) {
+    for (const [query, from, to] of [
+      ['Offset=2&Limit=5', 2, 7],
+      ['Offset=4&Limit=-1', 4, items.length],
+      ['Limit=3', 0, 3],
+    ] as const) {
       const page = await itemsOf(session.id, `Sort=virtualMachineNameDesc&${query}`);
       expect(page.body.totalCount).toBe(items.length);
       expect(page.body.results).toEqual(sorted.slice(from, to));
     }
-    const newer = await get<ProtectedItemsPageDto>(sim, (await login(sim, '1.8-rev0')).access, `/api/v1/sessions/${session.id}/protectedItems?Offset=1&Limit=2`, '1.8-rev0');
+    const newer = await get<ProtectedItemsPageDto>(
+      sim,
+      (await login(sim, '1.8-rev0')).access,
+      `/api/v1/sessions/${session.id}/protectedItems?Offset=1&Limit=2`,
+      '1.8-rev0',
+    );
     expect(newer.body).toMatchObject({ offset: 1, limit: 2 });
     expect((await itemsOf(session.id, 'Offset=1&Limit=2')).body).not.toHaveProperty('offset');
   });
@@ -190,7 +212,10 @@ describe('GET /sessions/{id}/log', () => {
   });
 
   it('answers 404 for an unknown session and 400 for a malformed id', async () => {
-    expect((await get(sim, token, '/api/v1/sessions/00000000-0000-4000-8000-000000000000/log')).body).toMatchObject({ status: 404, errorCode: 'NotFound' });
+    expect((await get(sim, token, '/api/v1/sessions/00000000-0000-4000-8000-000000000000/log')).body).toMatchObject({
+      status: 404,
+      errorCode: 'NotFound',
+    });
     expect((await get(sim, token, '/api/v1/sessions/12/log')).status).toBe(400);
     expect(sim.data.log('00000000-0000-4000-8000-000000000000')).toBeUndefined();
   });

@@ -131,13 +131,14 @@ describe('more fault knobs', () => {
     });
     sim.knobs.faultRules = [{ method: 'POST', pathIncludes: '/token', status: 500, errorCode: 'UnknownError', times: 1 }];
     const body = new URLSearchParams({ grant_type: 'password', ...sim.credentials }).toString();
-    const post = (): ReturnType<typeof raw> => raw(sim, 'POST', '/api/v1/token', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const post = (): ReturnType<typeof raw> =>
+      raw(sim, 'POST', '/api/v1/token', { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
     expect((await post()).status).toBe(500);
     expect((await post()).status).toBe(503);
     expect(sim.knobs.faultRules[0]?.times).toBe(0);
   });
 
-  it('matches rules by method and path, and uses the rule\'s errorCode', async () => {
+  it("matches rules by method and path, and uses the rule's errorCode", async () => {
     sim.knobs.faultRules = [
       { method: 'DELETE', pathIncludes: '/sessions', status: 500 },
       { pathIncludes: '/protectedItems', status: 404, errorCode: 'NotFound' },
@@ -230,7 +231,15 @@ describe('counters, recorded requests and the admin surface', () => {
 
   it('keeps the last 10,000 requests in the same array', () => {
     const list: RecordedRequest[] = [];
-    const entry = (i: number): RecordedRequest => ({ method: 'GET', path: `/${i}`, query: '', endpoint: 'GET /x', headers: {}, status: 200, at: i });
+    const entry = (i: number): RecordedRequest => ({
+      method: 'GET',
+      path: `/${i}`,
+      query: '',
+      endpoint: 'GET /x',
+      headers: {},
+      status: 200,
+      at: i,
+    });
     for (let i = 0; i < MAX_RECORDED_REQUESTS + 5; i += 1) record(list, entry(i));
     expect(MAX_RECORDED_REQUESTS).toBe(10_000);
     expect(list).toHaveLength(10_000);

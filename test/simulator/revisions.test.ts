@@ -34,8 +34,11 @@ describe('the x-api-version window', () => {
     }
   });
 
-  it('takes a window as an option (VBAWS 8.0\'s here), sorted and without duplicates', async () => {
-    const sim = await startSimulator({ sessionCount: 5, acceptedApiVersions: ['1.6-rev0', '1.4-rev0', '1.5-rev1', '1.5-rev0', '1.6-rev0'] });
+  it("takes a window as an option (VBAWS 8.0's here), sorted and without duplicates", async () => {
+    const sim = await startSimulator({
+      sessionCount: 5,
+      acceptedApiVersions: ['1.6-rev0', '1.4-rev0', '1.5-rev1', '1.5-rev0', '1.6-rev0'],
+    });
     try {
       expect(sim.apiVersions).toEqual(['1.4-rev0', '1.5-rev0', '1.5-rev1', '1.6-rev0']);
       expect(sim.apiVersions).toEqual(VBAWS_8_0_API_VERSIONS);
@@ -82,7 +85,10 @@ describe('the x-api-version window', () => {
     };
     try {
       expect(await admin('GET')).toEqual({ status: 200, body: { versions: [...KNOWN_API_VERSIONS] } });
-      expect(await admin('PUT', JSON.stringify({ versions: ['1.8-rev0', '1.7-rev0'] }))).toEqual({ status: 200, body: { versions: ['1.7-rev0', '1.8-rev0'] } });
+      expect(await admin('PUT', JSON.stringify({ versions: ['1.8-rev0', '1.7-rev0'] }))).toEqual({
+        status: 200,
+        body: { versions: ['1.7-rev0', '1.8-rev0'] },
+      });
       expect((await passwordLogin(sim, '1.6-rev0')).status).toBe(400);
       expect((await passwordLogin(sim, '1.8-rev0')).status).toBe(200);
       for (const bad of ['["1.7-rev0"]', '{"versions": ["1.7"]}', '{"versions": []}', '{"versions": [17]}', 'not json']) {
@@ -150,12 +156,16 @@ describe('the answer to an unsupported revision', () => {
       }
     }
     // Refused before anything else: the refresh token was not spent, the bearer was not logged out.
-    expect((await raw(sim, 'POST', '/api/v1/token', { ...form({ grant_type: 'refresh_token', refresh_token: refresh }), version: '1.6-rev0' })).status).toBe(200);
+    expect(
+      (await raw(sim, 'POST', '/api/v1/token', { ...form({ grant_type: 'refresh_token', refresh_token: refresh }), version: '1.6-rev0' }))
+        .status,
+    ).toBe(200);
     expect((await get(sim, access, '/api/v1/sessions?Limit=1', '1.6-rev0')).status).toBe(200);
   });
 
   it('is told apart from a malformed and a missing version', async () => {
-    const login = (version: string | null) => raw<{ type: string }>(sim, 'POST', '/api/v1/token', { ...form({ grant_type: 'password', ...sim.credentials }), version });
+    const login = (version: string | null) =>
+      raw<{ type: string }>(sim, 'POST', '/api/v1/token', { ...form({ grant_type: 'password', ...sim.credentials }), version });
     expect((await login('1.6')).body.type).toBe(`${sim.origin}/api/v1/problems/invalidApiVersion`);
     expect((await login(null)).body.type).toBe(`${sim.origin}/api/v1/problems/apiVersionUnspecified`);
     expect((await login('1.3-rev0')).body.type).toBe(`${sim.origin}/api/v1/problems/unsupportedApiVersion`);
@@ -233,7 +243,9 @@ describe('what each revision sees', () => {
   });
 
   it('ignores ParentSessionId below 1.7-rev0 (unknown parameters are not bound), and filters by it from 1.7-rev0', async () => {
-    const parent = sim.data.sessions.find((s) => s.type === 'Policy' && sim.data.sessions.some((c) => c.type === 'Task' && c.usn === s.usn + 1));
+    const parent = sim.data.sessions.find(
+      (s) => s.type === 'Policy' && sim.data.sessions.some((c) => c.type === 'Task' && c.usn === s.usn + 1),
+    );
     if (!parent) throw new Error('no policy session followed by a task');
     const children = await list(`ParentSessionId=${parent.id}&Sort=usnAsc`, '1.7-rev0');
     expect(children.body.totalCount).toBeGreaterThan(0);

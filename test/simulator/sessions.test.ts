@@ -151,7 +151,9 @@ describe('GET /sessions: filters', () => {
     for (const type of present) {
       expect((await list(`Types=${type}&Limit=0`)).body.totalCount).toBe(sim.data.sessions.filter((s) => s.type === type).length);
     }
-    const absent = ['Policy', 'RetentionActivity', 'Job', 'SelfBackupActivity', 'ArchiveRetrievalProlongation'].find((t) => !present.includes(t));
+    const absent = ['Policy', 'RetentionActivity', 'Job', 'SelfBackupActivity', 'ArchiveRetrievalProlongation'].find(
+      (t) => !present.includes(t),
+    );
     if (absent) expect((await list(`Types=${absent}`)).body).toMatchObject({ totalCount: 0, results: [] });
   });
 
@@ -216,8 +218,13 @@ describe('GET /sessions: filters', () => {
   });
 
   it('filters, sorts and pages together', async () => {
-    const expected = sortedBy(['durationDesc'], sim.data.sessions.filter((s) => s.type === 'Policy' && s.status !== 'Succeeded'));
-    const response = await list('Types=Policy&Status=Warning&Status=Failed&Status=Canceled&Status=Running&Status=NeverExecuted&Sort=durationDesc&Offset=3&Limit=7');
+    const expected = sortedBy(
+      ['durationDesc'],
+      sim.data.sessions.filter((s) => s.type === 'Policy' && s.status !== 'Succeeded'),
+    );
+    const response = await list(
+      'Types=Policy&Status=Warning&Status=Failed&Status=Canceled&Status=Running&Status=NeverExecuted&Sort=durationDesc&Offset=3&Limit=7',
+    );
     expect(response.body.totalCount).toBe(expected.length);
     expect(ids(response.body.results)).toEqual(ids(expected.slice(3, 10)));
   });
@@ -294,10 +301,17 @@ describe('sessions as emitted', () => {
 
   it('spells results as the spec does (Success, Cancelled) next to the statuses', () => {
     const resultOf: Record<string, string | undefined> = {
-      Running: 'Running', Succeeded: 'Success', Warning: 'Warning', Failed: 'Failed', Canceled: 'Cancelled', NeverExecuted: undefined,
+      Running: 'Running',
+      Succeeded: 'Success',
+      Warning: 'Warning',
+      Failed: 'Failed',
+      Canceled: 'Cancelled',
+      NeverExecuted: undefined,
     };
     for (const session of sim.data.sessions) expect(session.result).toBe(resultOf[session.status]);
-    expect(new Set(sim.data.sessions.map((s) => s.result))).toEqual(new Set(['Running', 'Success', 'Warning', 'Failed', 'Cancelled', undefined]));
+    expect(new Set(sim.data.sessions.map((s) => s.result))).toEqual(
+      new Set(['Running', 'Success', 'Warning', 'Failed', 'Cancelled', undefined]),
+    );
   });
 
   it('has usns unique and increasing with the start time', () => {
@@ -315,7 +329,8 @@ describe('sessions as emitted', () => {
         expect(keys).toEqual(['backupJobInfo']);
         expect(session._embedded?.backupJobInfo?.href).toBe(`${sim.url}/sessions/${session.id}/protectedItems`);
       } else if (['RestoreTask', 'FLRTask', 'FlrEfsTask'].includes(session.type)) expect(keys).toEqual(['restoreJobInfo']);
-      else if (['RetentionActivity', 'TombstoneRetention'].includes(session.type)) expect(keys).toEqual(['retentionJobDeletedRestorePoints']);
+      else if (['RetentionActivity', 'TombstoneRetention'].includes(session.type))
+        expect(keys).toEqual(['retentionJobDeletedRestorePoints']);
       else expect(keys).toEqual([]);
       expect(session._links).toEqual([
         { method: 'GET', rel: 'self', href: `${sim.url}/sessions/${session.id}` },
@@ -340,7 +355,7 @@ describe('sessions as emitted', () => {
 });
 
 describe('GET /sessions/{id}', () => {
-  it('gets one session as the list shows it, at the request\'s revision', async () => {
+  it("gets one session as the list shows it, at the request's revision", async () => {
     // A policy session: a type every revision knows, with the later fields that 1.0-rev0 must not see.
     const session = sim.data.sessions.slice(250).find((s) => s.type === 'Policy');
     if (!session) throw new Error('no session');

@@ -12,7 +12,16 @@ import addFormats from 'ajv-formats';
 export const SPEC_PATH = join(__dirname, '../../src/upstream/spec/openapi-1.0-rev0.json');
 
 export const REVISIONS = [
-  '1.0-rev0', '1.1-rev0', '1.2-rev0', '1.3-rev0', '1.4-rev0', '1.5-rev0', '1.5-rev1', '1.6-rev0', '1.7-rev0', '1.8-rev0',
+  '1.0-rev0',
+  '1.1-rev0',
+  '1.2-rev0',
+  '1.3-rev0',
+  '1.4-rev0',
+  '1.5-rev0',
+  '1.5-rev1',
+  '1.6-rev0',
+  '1.7-rev0',
+  '1.8-rev0',
 ] as const;
 export type Revision = (typeof REVISIONS)[number];
 
@@ -61,7 +70,10 @@ function toJsonSchema(node: Json): Json {
       out[key] = Object.fromEntries(Object.entries(value).map(([name, schema]) => [name, toJsonSchema(schema)]));
     } else out[key] = toJsonSchema(value);
   }
-  for (const [flag, bound] of [['exclusiveMaximum', 'maximum'], ['exclusiveMinimum', 'minimum']] as const) {
+  for (const [flag, bound] of [
+    ['exclusiveMaximum', 'maximum'],
+    ['exclusiveMinimum', 'minimum'],
+  ] as const) {
     if (out[flag] === true) {
       out[flag] = out[bound] ?? null;
       delete out[bound];
@@ -92,7 +104,10 @@ const CORRECTIONS: ReadonlyArray<{ why: string; apply(defs: Definitions): void }
   {
     why: 'session and log times are written without a zone (the verbatim Help Center sample: 2020-06-19T04:00:05.901095), which RFC 3339 date-time refuses',
     apply: (defs) => {
-      for (const [name, fields] of [['Session', ['executionStartTime', 'executionStopTime']], ['LogItem', ['logTime', 'executionStartTime']]] as const) {
+      for (const [name, fields] of [
+        ['Session', ['executionStartTime', 'executionStopTime']],
+        ['LogItem', ['logTime', 'executionStartTime']],
+      ] as const) {
         const properties = definition(defs, name)['properties'];
         for (const field of fields) {
           const property = isObject(properties) ? properties[field] : undefined;
@@ -122,10 +137,13 @@ const OVERLAY: ReadonlyArray<{ from: Revision; why: string; apply(defs: Definiti
   },
   {
     from: '1.8-rev0',
-    why: '1.8-rev0 list samples carry the page\'s offset and limit',
+    why: "1.8-rev0 list samples carry the page's offset and limit",
     apply: (defs) => {
       for (const page of ['SessionsPage', 'ProtectedItemsPage']) {
-        addProperties(definition(defs, page), { offset: { type: 'integer', format: 'int32' }, limit: { type: 'integer', format: 'int32' } });
+        addProperties(definition(defs, page), {
+          offset: { type: 'integer', format: 'int32' },
+          limit: { type: 'integer', format: 'int32' },
+        });
       }
     },
   },
@@ -185,7 +203,10 @@ export class SpecSchemas {
 
   private verdict(schema: string, validate: ValidateFunction, body: unknown): Verdict {
     if (validate(body)) return { schema, errors: [] };
-    return { schema, errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`) };
+    return {
+      schema,
+      errors: (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''} ${JSON.stringify(e.params)}`),
+    };
   }
 
   private id(revision: Revision): string {

@@ -37,7 +37,12 @@ describe('POST /token', () => {
   });
 
   it('rejects bad credentials with a problem that does not echo the password', async () => {
-    const response = await raw<Record<string, unknown>>(sim, 'POST', '/api/v1/token', form({ grant_type: 'password', username: 'demo', password: 'Guess-123' }));
+    const response = await raw<Record<string, unknown>>(
+      sim,
+      'POST',
+      '/api/v1/token',
+      form({ grant_type: 'password', username: 'demo', password: 'Guess-123' }),
+    );
     expect(response.status).toBe(401);
     expect(response.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(response.body).toMatchObject({ status: 401, errorCode: 'AccessDenied', details: 'Invalid user name or password.' });
@@ -45,7 +50,12 @@ describe('POST /token', () => {
   });
 
   it('answers an MFA account with an mfa_token and no tokens', async () => {
-    const response = await raw<Record<string, unknown>>(sim, 'POST', '/api/v1/token', form({ grant_type: 'password', username: 'mfa', password: 'mfa-pass' }));
+    const response = await raw<Record<string, unknown>>(
+      sim,
+      'POST',
+      '/api/v1/token',
+      form({ grant_type: 'password', username: 'mfa', password: 'mfa-pass' }),
+    );
     expect(response.status).toBe(200);
     expect(response.body).toMatchObject({ mfa_enabled: true, mfa_token: expect.any(String) });
     expect(response.body['access_token']).toBeUndefined();
@@ -53,7 +63,12 @@ describe('POST /token', () => {
 
   it('rotates refresh tokens: each works once', async () => {
     const { refresh } = await login(sim);
-    const first = await raw<{ access_token: string }>(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: refresh }));
+    const first = await raw<{ access_token: string }>(
+      sim,
+      'POST',
+      '/api/v1/token',
+      form({ grant_type: 'refresh_token', refresh_token: refresh }),
+    );
     expect(first.status).toBe(200);
     expect((await get(sim, first.body.access_token, '/api/v1/sessions?Limit=1')).status).toBe(200);
     const again = await raw(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: refresh }));
@@ -80,14 +95,18 @@ describe('POST /token', () => {
   });
 });
 
-
 describe('POST /token: lifetimes, rotation and revocation', () => {
   const password = () => form({ grant_type: 'password', ...sim.credentials });
 
   it('issues 32-byte base64url tokens, lists them as issued, and honours the configured lifetimes', async () => {
     const custom = await startSimulator({ sessionCount: 1, accessTokenTtlSeconds: 120, username: 'svc', password: 's3cret-pass' });
     try {
-      const response = await raw<Record<string, string | number>>(custom, 'POST', '/api/v1/token', form({ grant_type: 'password', username: 'svc', password: 's3cret-pass' }));
+      const response = await raw<Record<string, string | number>>(
+        custom,
+        'POST',
+        '/api/v1/token',
+        form({ grant_type: 'password', username: 'svc', password: 's3cret-pass' }),
+      );
       expect(response.body).toMatchObject({ expires_in: 120, username: 'svc' });
       const issued = Date.parse(String(response.body['.issued']));
       const expires = Date.parse(String(response.body['.expires']));
@@ -101,10 +120,15 @@ describe('POST /token: lifetimes, rotation and revocation', () => {
     }
   });
 
-  it('writes .issued and .expires as the spec\'s date-times (RFC 3339, UTC), expires_in apart, on login and on refresh', async () => {
+  it("writes .issued and .expires as the spec's date-times (RFC 3339, UTC), expires_in apart, on login and on refresh", async () => {
     const before = Date.now();
     const first = await raw<Record<string, unknown>>(sim, 'POST', '/api/v1/token', password());
-    const second = await raw<Record<string, unknown>>(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: String(first.body['refresh_token']) }));
+    const second = await raw<Record<string, unknown>>(
+      sim,
+      'POST',
+      '/api/v1/token',
+      form({ grant_type: 'refresh_token', refresh_token: String(first.body['refresh_token']) }),
+    );
     const after = Date.now();
     for (const body of [first.body, second.body]) {
       const [issued, expires] = [String(body['.issued']), String(body['.expires'])];
@@ -152,7 +176,12 @@ describe('POST /token: lifetimes, rotation and revocation', () => {
 
   it('keeps the old access token valid after a refresh, and a new login works after revocation', async () => {
     const first = await login(sim);
-    const rotated = await raw<{ access_token: string; refresh_token: string }>(sim, 'POST', '/api/v1/token', form({ grant_type: 'refresh_token', refresh_token: first.refresh }));
+    const rotated = await raw<{ access_token: string; refresh_token: string }>(
+      sim,
+      'POST',
+      '/api/v1/token',
+      form({ grant_type: 'refresh_token', refresh_token: first.refresh }),
+    );
     expect(rotated.body.refresh_token).not.toBe(first.refresh);
     expect((await get(sim, first.access, '/api/v1/sessions?Limit=1')).status).toBe(200);
     expect(sim.activeAccessTokens()).toBe(2);
@@ -163,7 +192,12 @@ describe('POST /token: lifetimes, rotation and revocation', () => {
   });
 
   it('does not count an MFA answer as a session, but lists its mfa_token as issued', async () => {
-    const response = await raw<{ mfa_token: string }>(sim, 'POST', '/api/v1/token', form({ grant_type: 'password', username: 'mfa', password: 'mfa-pass' }));
+    const response = await raw<{ mfa_token: string }>(
+      sim,
+      'POST',
+      '/api/v1/token',
+      form({ grant_type: 'password', username: 'mfa', password: 'mfa-pass' }),
+    );
     expect(sim.activeAccessTokens()).toBe(0);
     expect(sim.issuedTokens()).toEqual([response.body.mfa_token]);
     expect((await get(sim, response.body.mfa_token, '/api/v1/sessions')).status).toBe(401);
@@ -234,7 +268,9 @@ describe('bearer checks and the API version window', () => {
     const unknown = await get(sim, 'made-up', '/api/v1/sessions');
     expect(unknown.body).toMatchObject({ type: `${sim.origin}/api/v1/problems/invalidAccessToken` });
     sim.expireAccessTokens();
-    expect((await get(sim, access, '/api/v1/system/version')).body).toMatchObject({ type: `${sim.origin}/api/v1/problems/expiredAccessToken` });
+    expect((await get(sim, access, '/api/v1/system/version')).body).toMatchObject({
+      type: `${sim.origin}/api/v1/problems/expiredAccessToken`,
+    });
   });
 
   it('serves the product version to a bearer', async () => {

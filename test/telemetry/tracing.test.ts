@@ -32,10 +32,13 @@ async function startRecordingProxy(target: URL): Promise<Server> {
   const server = createServer((req, res) => {
     const traceparent = req.headers.traceparent;
     seen.push({ path: req.url ?? '', traceparent: typeof traceparent === 'string' ? traceparent : undefined });
-    const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
+    const forward = httpRequest(
+      { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
     forward.on('error', () => res.destroy());
     req.pipe(forward);
   });

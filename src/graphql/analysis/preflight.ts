@@ -13,10 +13,7 @@ import type { MergedField, OperationWalk } from './operation-walk';
 function checkSessionFields(fields: readonly MergedField[], limits: GatewayLimits): void {
   for (const field of fields) {
     if (field.name !== 'protectedItems' || !field.args) continue;
-    protectedItemsArgs(
-      field.args as { search?: string | null; sort?: ProtectedItemSort[] | null; page?: PageInput | null },
-      limits,
-    );
+    protectedItemsArgs(field.args as { search?: string | null; sort?: ProtectedItemSort[] | null; page?: PageInput | null }, limits);
   }
 }
 

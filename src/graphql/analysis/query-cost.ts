@@ -47,12 +47,14 @@ function perSessionCost(fields: readonly MergedField[], pageSize: number): numbe
   for (const field of fields) {
     if (!field.definition) continue;
     if (field.name === 'log') distinct.set('log', 1);
-    if (field.name === 'protectedItems') distinct.set(`items:${JSON.stringify(field.args ?? {})}`, callsFor(pageLimit(field.args), pageSize));
+    if (field.name === 'protectedItems')
+      distinct.set(`items:${JSON.stringify(field.args ?? {})}`, callsFor(pageLimit(field.args), pageSize));
   }
   return [...distinct.values()].reduce((sum, calls) => sum + calls, 0);
 }
 
-const itemsOf = (field: MergedField): MergedField[] => field.children.filter((child) => child.name === 'items').flatMap((items) => [...items.children]);
+const itemsOf = (field: MergedField): MergedField[] =>
+  field.children.filter((child) => child.name === 'items').flatMap((items) => [...items.children]);
 
 export function operationShape(schema: GraphQLSchema, operation: OperationDefinitionNode, options: CostOptions): OperationShape {
   const walk = walkOperation(schema, operation, options);

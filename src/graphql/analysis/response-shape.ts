@@ -150,6 +150,8 @@ export const STANDARD_INTROSPECTION_DEPTH: number = (() => {
   const document = parse(getIntrospectionQuery());
   const operation = document.definitions.find((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   if (!operation) return 0;
-  const fragments = Object.fromEntries(document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])));
+  const fragments = Object.fromEntries(
+    document.definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d]] : [])),
+  );
   return responseShape(schema, walkOperation(schema, operation, { variables: {}, fragments })).introspectionDepth;
 })();

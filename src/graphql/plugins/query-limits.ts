@@ -45,10 +45,14 @@ function checkShape(shape: OperationShape, limits: QueryLimits): void {
   // Introspection nests type references by design: it may go as deep as the standard introspection query.
   const introspectionLimit = Math.max(limits.maxDepth, STANDARD_INTROSPECTION_DEPTH);
   if (shape.introspectionDepth > introspectionLimit) {
-    throw refuse('QUERY_TOO_DEEP', `This introspection query is ${shape.introspectionDepth} levels deep; the limit is ${introspectionLimit}.`, {
-      depth: shape.introspectionDepth,
-      maxDepth: introspectionLimit,
-    });
+    throw refuse(
+      'QUERY_TOO_DEEP',
+      `This introspection query is ${shape.introspectionDepth} levels deep; the limit is ${introspectionLimit}.`,
+      {
+        depth: shape.introspectionDepth,
+        maxDepth: introspectionLimit,
+      },
+    );
   }
   if (shape.aliases > limits.maxAliases) {
     throw refuse('TOO_MANY_ALIASES', `This query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}.`, {
@@ -82,7 +86,12 @@ function checkCost(cost: number, maxCost: number, why = ''): void {
  */
 async function probedCost(probes: readonly CountProbe[], context: GatewayContext): Promise<number> {
   const counts = await Promise.all(
-    probes.map((probe) => context.loaders.sessionCount.load(probe.params).then((count) => probe.callsFor(count), () => 0)),
+    probes.map((probe) =>
+      context.loaders.sessionCount.load(probe.params).then(
+        (count) => probe.callsFor(count),
+        () => 0,
+      ),
+    ),
   );
   return counts.reduce((sum, calls) => sum + calls, 0);
 }
@@ -121,7 +130,11 @@ export function useQueryLimits(limits: QueryLimits): ApolloServerPlugin<GatewayC
           }
           if (shape.probes.length > 0) {
             const counted = await probedCost(shape.probes, contextValue);
-            checkCost(shape.cost + counted, limits.maxCost, ` (reports read every matching session: ${shape.probes.map((p) => p.field).join(', ')})`);
+            checkCost(
+              shape.cost + counted,
+              limits.maxCost,
+              ` (reports read every matching session: ${shape.probes.map((p) => p.field).join(', ')})`,
+            );
           }
         },
       };

@@ -122,7 +122,10 @@ function describe(query: unknown, extensions: unknown, documentId: unknown): Doc
   const ext = isRecord(extensions) ? extensions : {};
   const persisted = ext['persistedQuery'];
   const hash = isRecord(persisted) && typeof persisted['sha256Hash'] === 'string' ? persisted['sha256Hash'] : undefined;
-  const id = hash ?? (typeof ext['documentId'] === 'string' ? ext['documentId'] : undefined) ?? (typeof documentId === 'string' ? documentId : undefined);
+  const id =
+    hash ??
+    (typeof ext['documentId'] === 'string' ? ext['documentId'] : undefined) ??
+    (typeof documentId === 'string' ? documentId : undefined);
   const text = typeof query === 'string' && query !== '' ? query : undefined;
   return { id, query: text, apqRegistration: hash !== undefined && text !== undefined };
 }
@@ -193,7 +196,10 @@ export function trustedDocumentRefusal(
 }
 
 /** Runs listed documents by id: the manifest's text replaces whatever was sent with the id. */
-export function useTrustedDocuments<TContext extends object>(mode: Exclude<TrustedDocumentsMode, 'off'>, documents: TrustedDocuments): ApolloServerPlugin<TContext> {
+export function useTrustedDocuments<TContext extends object>(
+  mode: Exclude<TrustedDocumentsMode, 'off'>,
+  documents: TrustedDocuments,
+): ApolloServerPlugin<TContext> {
   return {
     async requestDidStart({ request }) {
       const decision = decide(mode, documents, fromGraphQLRequest(request));

@@ -1,10 +1,4 @@
-import {
-  toLogStatus,
-  toProtectedItemStatus,
-  toSessionResult,
-  toSessionStatus,
-  toSessionType,
-} from '../../sessions/enums';
+import { toLogStatus, toProtectedItemStatus, toSessionResult, toSessionStatus, toSessionType } from '../../sessions/enums';
 import type { ProtectedItemResolvers, SessionLogEntryResolvers, SessionResolvers } from '../generated/resolvers-types';
 import { isFinished, protectsNothing } from '../../sessions/rules';
 import { validated } from '../errors';

@@ -69,7 +69,11 @@ export const StatsQuery: Pick<QueryResolvers, 'sessionStats' | 'topFailingItems'
     const fanOut = { client: context.client, pageSize, concurrency: REPORT_CONCURRENCY, call: context.call };
     await upstreamCall(
       (async () => {
-        for await (const page of sessionPages(context.client, { ...params, sort: STREAM_ORDER }, { pageSize, concurrency: REPORT_CONCURRENCY, call: context.call })) {
+        for await (const page of sessionPages(
+          context.client,
+          { ...params, sort: STREAM_ORDER },
+          { pageSize, concurrency: REPORT_CONCURRENCY, call: context.call },
+        )) {
           await forEachSessionItems(page, fanOut, (session, items) => tally.add(session, items));
         }
       })(),
@@ -82,13 +86,12 @@ export const StatsQuery: Pick<QueryResolvers, 'sessionStats' | 'topFailingItems'
 export const SessionStats: SessionStatsResolvers = {
   total: (model, _args, context) => upstreamCall(context.loaders.sessionCount.load(model.params)),
 
-  byStatus: async (model, _args, context) =>
-    (await statusCounts(model, context)).map(({ name, count }) => ({ status: name, count })),
+  byStatus: async (model, _args, context) => (await statusCounts(model, context)).map(({ name, count }) => ({ status: name, count })),
 
   byType: async (model, _args, context) =>
-    (
-      await countsBy<SessionType>(SESSION_TYPE, model.params.types, (type) => ({ ...model.params, types: [type] }), context)
-    ).map(({ name, count }) => ({ type: name, count })),
+    (await countsBy<SessionType>(SESSION_TYPE, model.params.types, (type) => ({ ...model.params, types: [type] }), context)).map(
+      ({ name, count }) => ({ type: name, count }),
+    ),
 
   byResult: async (model, _args, context) => {
     const counts = await statusCounts(model, context);
@@ -119,11 +122,15 @@ export const SessionStats: SessionStatsResolvers = {
     let pages = 0;
     await upstreamCall(
       (async () => {
-        for await (const page of sessionPages(context.client, { ...model.params, sort: STREAM_ORDER }, {
-          pageSize: context.limits.upstreamPageSize,
-          concurrency: REPORT_CONCURRENCY,
-          call: context.call,
-        })) {
+        for await (const page of sessionPages(
+          context.client,
+          { ...model.params, sort: STREAM_ORDER },
+          {
+            pageSize: context.limits.upstreamPageSize,
+            concurrency: REPORT_CONCURRENCY,
+            call: context.call,
+          },
+        )) {
           pages += 1;
           for (const session of page) if (session.executionDuration !== undefined) folder.add(session.executionDuration);
         }
@@ -153,6 +160,5 @@ export const SessionStats: SessionStatsResolvers = {
 
 export const StatsBucket: StatsBucketResolvers = {
   total: (bucket, _args, context) => upstreamCall(context.loaders.sessionCount.load(bucket.params)),
-  byStatus: async (bucket, _args, context) =>
-    (await statusCounts(bucket, context)).map(({ name, count }) => ({ status: name, count })),
+  byStatus: async (bucket, _args, context) => (await statusCounts(bucket, context)).map(({ name, count }) => ({ status: name, count })),
 };

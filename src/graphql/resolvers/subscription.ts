@@ -39,7 +39,10 @@ export function isLiveRoot(value: unknown): value is LiveRoot {
 }
 
 const notHere = () =>
-  publicError('OPERATION_NOT_SUPPORTED', 'Subscriptions are served over SSE at /graphql/stream and over WebSocket at /graphql, not by POST.');
+  publicError(
+    'OPERATION_NOT_SUPPORTED',
+    'Subscriptions are served over SSE at /graphql/stream and over WebSocket at /graphql, not by POST.',
+  );
 
 function isUpdateEvent(value: unknown): value is SessionUpdateEvent {
   return typeof value === 'object' && value !== null && 'usn' in value && 'changes' in value && 'session' in value;

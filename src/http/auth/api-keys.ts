@@ -48,7 +48,8 @@ export function authenticateApiKey(entries: readonly ApiKeyEntry[], headers: Inc
   if (Array.isArray(presented) || presented.length > MAX_KEY_LENGTH) throw new AuthError('Invalid API key', undefined);
   // Keys are generated as printable ASCII; anything else (a pasted smart quote, a non-breaking space)
   // can never match, and saying so beats a bare "invalid".
-  if (!PRINTABLE_ASCII.test(presented)) throw new AuthError('Invalid API key: a key is printable ASCII only (check for pasted quotes or non-breaking spaces)', undefined);
+  if (!PRINTABLE_ASCII.test(presented))
+    throw new AuthError('Invalid API key: a key is printable ASCII only (check for pasted quotes or non-breaking spaces)', undefined);
   const digest = createHash('sha256').update(presented, 'utf8').digest();
   let client: string | undefined;
   for (const entry of entries) {

@@ -44,8 +44,7 @@ export function createJwtVerifier(settings: JwtSettings, options: { cooldownMs?:
     cooldownDuration: options.cooldownMs ?? JWKS_COOLDOWN_MS,
     timeoutDuration: JWKS_TIMEOUT_MS,
   });
-  const challenge = (error?: string): string =>
-    `Bearer realm="veeam-graphql-gateway"${error ? `, error="${error}"` : ''}`;
+  const challenge = (error?: string): string => `Bearer realm="veeam-graphql-gateway"${error ? `, error="${error}"` : ''}`;
   return {
     async verify(headers) {
       const header = headers.authorization;
@@ -94,7 +93,7 @@ function reasonOf(error: unknown): string {
   if (error instanceof joseErrors.JOSEAlgNotAllowed) return 'algorithm not allowed';
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return 'bad signature';
   if (error instanceof joseErrors.JWKSNoMatchingKey) return 'signed with an unknown key';
-  if (error instanceof joseErrors.JWKSTimeout || error instanceof joseErrors.JOSEError && error.code === 'ERR_JWKS_INVALID') {
+  if (error instanceof joseErrors.JWKSTimeout || (error instanceof joseErrors.JOSEError && error.code === 'ERR_JWKS_INVALID')) {
     return 'the key set could not be fetched';
   }
   if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) return 'malformed';

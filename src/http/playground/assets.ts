@@ -31,7 +31,10 @@ function packageFile(packageName: string, file: string): Buffer {
  * browser with devtools open would ask for it and log a 404.
  */
 function withoutSourceMapComment(body: Buffer): Buffer {
-  return Buffer.from(body.toString('utf8').replace(/\n?(?:\/\/# sourceMappingURL=[^\n]*|\/\*# sourceMappingURL=[^*]*\*\/)\s*$/, '\n'), 'utf8');
+  return Buffer.from(
+    body.toString('utf8').replace(/\n?(?:\/\/# sourceMappingURL=[^\n]*|\/\*# sourceMappingURL=[^*]*\*\/)\s*$/, '\n'),
+    'utf8',
+  );
 }
 
 function asset(baseName: string, extension: 'js' | 'css', body: Buffer): Asset {

@@ -41,7 +41,11 @@ const REFUSAL_BY_CODE: Readonly<Record<string, RefusalReason>> = {
   GATEWAY_OVERLOADED: 'overloaded',
 };
 /** 503 is also the appliance's failures: only the gateway's own shedding (GATEWAY_OVERLOADED) counts. */
-const REFUSAL_BY_STATUS: Readonly<Record<number, RefusalReason>> = { 401: 'unauthenticated', 413: 'payload_too_large', 429: 'rate_limited' };
+const REFUSAL_BY_STATUS: Readonly<Record<number, RefusalReason>> = {
+  401: 'unauthenticated',
+  413: 'payload_too_large',
+  429: 'rate_limited',
+};
 
 /** The operation names of the gateway's own documents (the playground's tabs): known metric labels. */
 export function operationNamesOf(documents: readonly string[]): string[] {

@@ -56,7 +56,11 @@ export function graphqlRoute(options: GraphQLRouteOptions): Route {
   };
 }
 
-async function serveGraphQL(options: GraphQLRouteOptions, observed: ObservedRequest, { req, res, url, requestId }: RequestTarget): Promise<boolean> {
+async function serveGraphQL(
+  options: GraphQLRouteOptions,
+  observed: ObservedRequest,
+  { req, res, url, requestId }: RequestTarget,
+): Promise<boolean> {
   const client = await options.gate.admit(req, res);
   if (!client) return true;
   observed.admitted(client.id);
@@ -74,7 +78,8 @@ async function serveGraphQL(options: GraphQLRouteOptions, observed: ObservedRequ
   setMaxListeners(0, signal);
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search: url.search, body },
-    context: async () => observed.bind(createContext(options.services, { requestId, clientId: client.id, shareKey: client.key, signal, deadline })),
+    context: async () =>
+      observed.bind(createContext(options.services, { requestId, clientId: client.id, shareKey: client.key, signal, deadline })),
   });
   observed.answered(response);
   for (const [key, value] of response.headers) res.setHeader(key, value);

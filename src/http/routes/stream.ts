@@ -56,7 +56,12 @@ function parseJsonParam(value: string | null, name: string): unknown {
   }
 }
 
-async function readParams(method: string, url: URL, req: Parameters<Route['handle']>[0]['req'], maxBodyBytes: number): Promise<OperationParams> {
+async function readParams(
+  method: string,
+  url: URL,
+  req: Parameters<Route['handle']>[0]['req'],
+  maxBodyBytes: number,
+): Promise<OperationParams> {
   if (method === 'GET') {
     return {
       query: url.searchParams.get('query') ?? undefined,
@@ -65,7 +70,8 @@ async function readParams(method: string, url: URL, req: Parameters<Route['handl
     };
   }
   const body = await readJsonBody(req, maxBodyBytes);
-  if (typeof body !== 'object' || body === null) throw new HttpError('BAD_REQUEST', 'The body must be a JSON object with a query (Content-Type: application/json)');
+  if (typeof body !== 'object' || body === null)
+    throw new HttpError('BAD_REQUEST', 'The body must be a JSON object with a query (Content-Type: application/json)');
   return body as OperationParams;
 }
 
@@ -108,7 +114,9 @@ export function streamRoute(options: StreamRouteOptions): Route {
         }
         if (!(error instanceof OperationRefused)) throw error;
         const code = error.errors[0]?.extensions['code'];
-        sendJson(res, isPublicErrorCode(code) ? statusOf(code) : 400, { errors: error.errors.map((e) => live.format({ errors: [e] }).errors?.[0]) });
+        sendJson(res, isPublicErrorCode(code) ? statusOf(code) : 400, {
+          errors: error.errors.map((e) => live.format({ errors: [e] }).errors?.[0]),
+        });
         return true;
       }
 
@@ -132,7 +140,12 @@ export function streamRoute(options: StreamRouteOptions): Route {
         onCutOff: () => setTimeout(() => res.destroy(), options.slowCloseGraceMs ?? SLOW_CLOSE_GRACE_MS).unref(),
       });
       try {
-        const outcome = await live.run(operation, { requestId, clientId: client.id, signal: gone.signal, root: { sessionUpdateFeed: feed } });
+        const outcome = await live.run(operation, {
+          requestId,
+          clientId: client.id,
+          signal: gone.signal,
+          root: { sessionUpdateFeed: feed },
+        });
         if (!(Symbol.asyncIterator in outcome)) {
           res.write(frame('next', live.format(outcome)));
         } else {

@@ -64,14 +64,17 @@ describe('walkOperation', () => {
   });
 
   it('walks 3,000 nested fragments without recursion', () => {
-    const chain = Array.from({ length: 3_000 }, (_, i) => `fragment C${i} on Session { ${i === 2_999 ? 'id' : `...C${i + 1}`} }`).join('\n');
+    const chain = Array.from({ length: 3_000 }, (_, i) => `fragment C${i} on Session { ${i === 2_999 ? 'id' : `...C${i + 1}`} }`).join(
+      '\n',
+    );
     expect(shape(`{ session(id: "x") { ...C0 } }\n${chain}`).visits).toBeLessThan(10_000);
   });
 
   it('counts aliases multiplied through fragments without expanding them', () => {
     // 2^20 aliased fields in the answer: refused by the alias limit, found in linear time.
-    const fragments = Array.from({ length: 20 }, (_, i) =>
-      `fragment A${i} on Session { a: protectedItems { items { ...B${i} } } b: protectedItems { items { ...B${i} } } }`,
+    const fragments = Array.from(
+      { length: 20 },
+      (_, i) => `fragment A${i} on Session { a: protectedItems { items { ...B${i} } } b: protectedItems { items { ...B${i} } } }`,
     );
     const bs = Array.from({ length: 20 }, (_, i) => `fragment B${i} on ProtectedItem { id }`);
     const query = `{ session(id: "x") { ...A0 } }\n${fragments.join('\n')}\n${bs.join('\n')}`;
@@ -105,17 +108,24 @@ describe('walkOperation', () => {
         fc.tuple(fc.integer({ min: 0, max: 4 }), sessionLeaf).map(([alias, leaf]) => `a${alias}_${leaf}: ${leaf}`),
         ...(i + 1 < count ? [fc.integer({ min: i + 1, max: count - 1 }).map((j) => `...F${j}`)] : []),
         ...(i + 1 < count ? [fc.integer({ min: i + 1, max: count - 1 }).map((j) => `... on Session { ...F${j} id }`)] : []),
-        fc.tuple(fc.integer({ min: 0, max: 2 }), sessionLeaf).map(([alias, leaf]) => `p${alias}: protectedItems { items { id } totalCount } ${leaf}`),
+        fc
+          .tuple(fc.integer({ min: 0, max: 2 }), sessionLeaf)
+          .map(([alias, leaf]) => `p${alias}: protectedItems { items { id } totalCount } ${leaf}`),
       );
     const documentOf = fc.integer({ min: 1, max: 12 }).chain((count) =>
-      fc.tuple(
-        fc.array(fc.integer({ min: 0, max: count - 1 }).map((j) => `...F${j}`), { minLength: 1, maxLength: 4 }),
-        fc.tuple(...Array.from({ length: count }, (_, i) => fc.array(selection(i, count), { minLength: 1, maxLength: 8 }))),
-        fc.integer({ min: 0, max: 3 }),
-      ).map(([rootSpreads, bodies, aliases]) => {
-        const roots = Array.from({ length: aliases + 1 }, (_, k) => `s${k}: sessions { items { ${rootSpreads.join(' ')} } }`);
-        return [`{ ${roots.join(' ')} }`, ...bodies.map((body, i) => `fragment F${i} on Session { ${body.join(' ')} }`)].join('\n');
-      }),
+      fc
+        .tuple(
+          fc.array(
+            fc.integer({ min: 0, max: count - 1 }).map((j) => `...F${j}`),
+            { minLength: 1, maxLength: 4 },
+          ),
+          fc.tuple(...Array.from({ length: count }, (_, i) => fc.array(selection(i, count), { minLength: 1, maxLength: 8 }))),
+          fc.integer({ min: 0, max: 3 }),
+        )
+        .map(([rootSpreads, bodies, aliases]) => {
+          const roots = Array.from({ length: aliases + 1 }, (_, k) => `s${k}: sessions { items { ${rootSpreads.join(' ')} } }`);
+          return [`{ ${roots.join(' ')} }`, ...bodies.map((body, i) => `fragment F${i} on Session { ${body.join(' ')} }`)].join('\n');
+        }),
     );
     fc.assert(
       fc.property(documentOf, (query) => {

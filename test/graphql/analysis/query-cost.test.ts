@@ -34,8 +34,10 @@ describe('operationShape', () => {
   });
 
   it('counts aliases with distinct arguments once each, identical ones once', () => {
-    const distinct = '{ sessions(page: {limit: 10}) { items { a: protectedItems(search: "a") { totalCount } b: protectedItems(search: "b") { totalCount } } } }';
-    const same = '{ sessions(page: {limit: 10}) { items { a: protectedItems(search: "a") { totalCount } b: protectedItems(search: "a") { totalCount } } } }';
+    const distinct =
+      '{ sessions(page: {limit: 10}) { items { a: protectedItems(search: "a") { totalCount } b: protectedItems(search: "b") { totalCount } } } }';
+    const same =
+      '{ sessions(page: {limit: 10}) { items { a: protectedItems(search: "a") { totalCount } b: protectedItems(search: "a") { totalCount } } } }';
     expect(shape(distinct)).toMatchObject({ cost: 1 + 10 * 2, aliases: 2 });
     expect(shape(same).cost).toBe(1 + 10 * 1);
   });
@@ -58,12 +60,18 @@ describe('operationShape', () => {
   });
 
   it('matches the closed form for any page sizes given as variables', () => {
-    const query = 'query ($n: Int, $m: Int) { sessions(page: {limit: $n}) { items { protectedItems(page: {limit: $m}) { totalCount } log { message } } } }';
+    const query =
+      'query ($n: Int, $m: Int) { sessions(page: {limit: $n}) { items { protectedItems(page: {limit: $m}) { totalCount } log { message } } } }';
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 0, max: 1000 }), fc.integer({ min: 1, max: 500 }), (n, m, pageSize) => {
-        const expected = Math.ceil(Math.max(n, 1) / pageSize) + n * (Math.ceil(Math.max(m, 1) / pageSize) + 1);
-        return shape(query, { n, m }, pageSize).cost === expected;
-      }),
+      fc.property(
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.integer({ min: 1, max: 500 }),
+        (n, m, pageSize) => {
+          const expected = Math.ceil(Math.max(n, 1) / pageSize) + n * (Math.ceil(Math.max(m, 1) / pageSize) + 1);
+          return shape(query, { n, m }, pageSize).cost === expected;
+        },
+      ),
     );
   });
 });

@@ -21,7 +21,9 @@ function rowsOf(query: string): number {
 
 describe('introspection rows', () => {
   it("admit GraphiQL's full introspection query within the default row budget", () => {
-    const rows = rowsOf(getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true, specifiedByUrl: true, directiveIsRepeatable: true }));
+    const rows = rowsOf(
+      getIntrospectionQuery({ inputValueDeprecation: true, schemaDescription: true, specifiedByUrl: true, directiveIsRepeatable: true }),
+    );
     expect(rows).toBeGreaterThan(100);
     expect(rows).toBeLessThanOrEqual(DEFAULTS.MAX_QUERY_ROWS);
   });

@@ -125,7 +125,9 @@ describe('the keys file', () => {
 
   it('skips comments and blank lines, trims spaces, accepts CRLF and upper-case hex', () => {
     const entries = parseApiKeys(
-      ['# comment', '   ', `  dashboard\t${hash.toUpperCase()}  `, '\t# indented comment', `reports ${sha256Hex('other')}`, ''].join('\r\n'),
+      ['# comment', '   ', `  dashboard\t${hash.toUpperCase()}  `, '\t# indented comment', `reports ${sha256Hex('other')}`, ''].join(
+        '\r\n',
+      ),
       'api-keys',
     );
     expect(entries.map((entry) => [entry.client, entry.digest.toString('hex')])).toEqual([

@@ -11,7 +11,10 @@ describe('createAuthenticator', () => {
     const open = createAuthenticator({ mode: 'none' });
     expect(open.mode).toBe('none');
     await expect(open.authenticate({})).resolves.toEqual({ id: 'anonymous', mode: 'none' });
-    await expect(open.authenticate({ 'x-api-key': 'anything', authorization: 'Bearer x.y.z' })).resolves.toEqual({ id: 'anonymous', mode: 'none' });
+    await expect(open.authenticate({ 'x-api-key': 'anything', authorization: 'Bearer x.y.z' })).resolves.toEqual({
+      id: 'anonymous',
+      mode: 'none',
+    });
   });
 
   it('has a warning for the server to log when it runs open', () => {

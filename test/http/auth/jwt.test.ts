@@ -141,8 +141,14 @@ describe('JWT authentication', () => {
 
     it(`tolerates ${CLOCK_TOLERANCE_S} s of clock skew, not more`, async () => {
       expect(CLOCK_TOLERANCE_S).toBe(30);
-      await expect(authenticator.authenticate(await bearer({ sub: 'skewed' }, { expiresIn: -10 }))).resolves.toEqual({ id: 'skewed', mode: 'jwt' });
-      await expect(authenticator.authenticate(await bearer({ sub: 'early' }, { notBefore: 10 }))).resolves.toEqual({ id: 'early', mode: 'jwt' });
+      await expect(authenticator.authenticate(await bearer({ sub: 'skewed' }, { expiresIn: -10 }))).resolves.toEqual({
+        id: 'skewed',
+        mode: 'jwt',
+      });
+      await expect(authenticator.authenticate(await bearer({ sub: 'early' }, { notBefore: 10 }))).resolves.toEqual({
+        id: 'early',
+        mode: 'jwt',
+      });
       expect((await refusal(await bearer({ sub: 'skewed' }, { expiresIn: -45 }))).message).toBe('Invalid token: expired');
       expect((await refusal(await bearer({ sub: 'early' }, { notBefore: 45 }))).message).toBe('Invalid token: claim "nbf" is not accepted');
     });
@@ -163,53 +169,105 @@ describe('JWT authentication', () => {
       ['a token without the Bearer scheme', async () => ({ authorization: await token({ sub: 'x' }) }), 'Invalid token: not a bearer JWT'],
       ['Basic credentials', () => ({ authorization: 'Basic Zm9vOmJhcg==' }), 'Invalid token: not a bearer JWT'],
       ['a bearer value that is not a JWT', () => ({ authorization: 'Bearer opaque-access-token-123' }), 'Invalid token: not a bearer JWT'],
-      ['two tokens in one header', async () => ({ authorization: `Bearer ${await token({ sub: 'x' })} ${await token({ sub: 'y' })}` }), 'Invalid token: not a bearer JWT'],
-      ['a JWT-shaped value that does not decode', () => ({ authorization: 'Bearer aaaaaaaaaa.bbbbbbbbbb.cccccccccc' }), 'Invalid token: malformed'],
-      ['a header that is not JSON', () => ({ authorization: `Bearer ${Buffer.from('not json').toString('base64url')}.${b64({ sub: 'x' })}.c2lnbmF0dXJl` }), 'Invalid token: malformed'],
+      [
+        'two tokens in one header',
+        async () => ({ authorization: `Bearer ${await token({ sub: 'x' })} ${await token({ sub: 'y' })}` }),
+        'Invalid token: not a bearer JWT',
+      ],
+      [
+        'a JWT-shaped value that does not decode',
+        () => ({ authorization: 'Bearer aaaaaaaaaa.bbbbbbbbbb.cccccccccc' }),
+        'Invalid token: malformed',
+      ],
+      [
+        'a header that is not JSON',
+        () => ({ authorization: `Bearer ${Buffer.from('not json').toString('base64url')}.${b64({ sub: 'x' })}.c2lnbmF0dXJl` }),
+        'Invalid token: malformed',
+      ],
       ['an expired token', () => bearer({ sub: 'x' }, { expiresIn: -120 }), 'Invalid token: expired'],
-      ['a token from another issuer', () => bearer({ sub: 'x' }, { issuer: 'https://evil.test' }), 'Invalid token: claim "iss" is not accepted'],
-      ['a token for another audience', () => bearer({ sub: 'x' }, { audience: 'some-other-api' }), 'Invalid token: claim "aud" is not accepted'],
+      [
+        'a token from another issuer',
+        () => bearer({ sub: 'x' }, { issuer: 'https://evil.test' }),
+        'Invalid token: claim "iss" is not accepted',
+      ],
+      [
+        'a token for another audience',
+        () => bearer({ sub: 'x' }, { audience: 'some-other-api' }),
+        'Invalid token: claim "aud" is not accepted',
+      ],
       ['a token not valid yet', () => bearer({ sub: 'x' }, { notBefore: 600 }), 'Invalid token: claim "nbf" is not accepted'],
-      ['a token signed by another key under a published kid', () => bearer({ sub: 'x' }, { signWith: stranger.privateKey }), 'Invalid token: bad signature'],
-      ['a token whose payload was changed after signing', async () => {
-        const [header, , signature] = (await token({ sub: 'reader' })).split('.');
-        return { authorization: `Bearer ${header}.${b64({ sub: 'admin', iss: ISSUER, aud: AUDIENCE, exp: now() + 300 })}.${signature}` };
-      }, 'Invalid token: bad signature'],
-      ['a token signed by a key the issuer never published', () => bearer({ sub: 'x' }, { key: stranger }), 'Invalid token: signed with an unknown key'],
-      ['an unsigned token (alg: none)', () => ({
-        authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', iss: ISSUER, aud: AUDIENCE, exp: now() + 300 })}.`,
-      }), 'Invalid token: algorithm not allowed'],
-      ['an HS256 token whose secret is the public key (algorithm confusion)', async () => {
-        const secret = new TextEncoder().encode(await exportSPKI(k1.publicKey));
-        const forged = await new SignJWT({ sub: 'x' })
-          .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
-          .setIssuer(ISSUER)
-          .setAudience(AUDIENCE)
-          .setExpirationTime('5m')
-          .sign(secret);
-        return { authorization: `Bearer ${forged}` };
-      }, 'Invalid token: algorithm not allowed'],
+      [
+        'a token signed by another key under a published kid',
+        () => bearer({ sub: 'x' }, { signWith: stranger.privateKey }),
+        'Invalid token: bad signature',
+      ],
+      [
+        'a token whose payload was changed after signing',
+        async () => {
+          const [header, , signature] = (await token({ sub: 'reader' })).split('.');
+          return { authorization: `Bearer ${header}.${b64({ sub: 'admin', iss: ISSUER, aud: AUDIENCE, exp: now() + 300 })}.${signature}` };
+        },
+        'Invalid token: bad signature',
+      ],
+      [
+        'a token signed by a key the issuer never published',
+        () => bearer({ sub: 'x' }, { key: stranger }),
+        'Invalid token: signed with an unknown key',
+      ],
+      [
+        'an unsigned token (alg: none)',
+        () => ({
+          authorization: `Bearer ${b64({ alg: 'none', typ: 'JWT' })}.${b64({ sub: 'x', iss: ISSUER, aud: AUDIENCE, exp: now() + 300 })}.`,
+        }),
+        'Invalid token: algorithm not allowed',
+      ],
+      [
+        'an HS256 token whose secret is the public key (algorithm confusion)',
+        async () => {
+          const secret = new TextEncoder().encode(await exportSPKI(k1.publicKey));
+          const forged = await new SignJWT({ sub: 'x' })
+            .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setExpirationTime('5m')
+            .sign(secret);
+          return { authorization: `Bearer ${forged}` };
+        },
+        'Invalid token: algorithm not allowed',
+      ],
       // Issue 12: a token without exp would be valid forever.
-      ['a token without exp', async () => {
-        const forever = await new SignJWT({ sub: 'x' })
-          .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: k1.kid })
-          .setIssuer(ISSUER)
-          .setAudience(AUDIENCE)
-          .setIssuedAt()
-          .sign(k1.privateKey);
-        return { authorization: `Bearer ${forever}` };
-      }, 'Invalid token: claim "exp" is missing'],
-      ['a token valid for longer than the maximum age', () => bearer({ sub: 'x' }, { expiresIn: 2 * 86_400 }), 'Invalid token: it lives longer than the gateway accepts (JWT_MAX_TOKEN_AGE_S)'],
-      ['a token issued longer ago than the maximum age, whatever its exp', async () => {
-        const old = await new SignJWT({ sub: 'x' })
-          .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: k1.kid })
-          .setIssuer(ISSUER)
-          .setAudience(AUDIENCE)
-          .setIssuedAt(now() - 2 * 86_400)
-          .setExpirationTime(now() + 300)
-          .sign(k1.privateKey);
-        return { authorization: `Bearer ${old}` };
-      }, 'Invalid token: it lives longer than the gateway accepts (JWT_MAX_TOKEN_AGE_S)'],
+      [
+        'a token without exp',
+        async () => {
+          const forever = await new SignJWT({ sub: 'x' })
+            .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: k1.kid })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setIssuedAt()
+            .sign(k1.privateKey);
+          return { authorization: `Bearer ${forever}` };
+        },
+        'Invalid token: claim "exp" is missing',
+      ],
+      [
+        'a token valid for longer than the maximum age',
+        () => bearer({ sub: 'x' }, { expiresIn: 2 * 86_400 }),
+        'Invalid token: it lives longer than the gateway accepts (JWT_MAX_TOKEN_AGE_S)',
+      ],
+      [
+        'a token issued longer ago than the maximum age, whatever its exp',
+        async () => {
+          const old = await new SignJWT({ sub: 'x' })
+            .setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid: k1.kid })
+            .setIssuer(ISSUER)
+            .setAudience(AUDIENCE)
+            .setIssuedAt(now() - 2 * 86_400)
+            .setExpirationTime(now() + 300)
+            .sign(k1.privateKey);
+          return { authorization: `Bearer ${old}` };
+        },
+        'Invalid token: it lives longer than the gateway accepts (JWT_MAX_TOKEN_AGE_S)',
+      ],
       ['a token with no subject and no client claim', () => bearer({}), 'Invalid token: no subject'],
       ['a token whose subject is empty', () => bearer({ sub: '' }), 'Invalid token: no subject'],
     ];

@@ -53,18 +53,38 @@ describe('readAuthSettings', () => {
     [
       'jwt with nothing else',
       { AUTH_MODE: 'jwt' },
-      ['JWT_ISSUER is required when AUTH_MODE=jwt', 'JWT_AUDIENCE is required when AUTH_MODE=jwt', 'JWT_JWKS_URL is required when AUTH_MODE=jwt'],
+      [
+        'JWT_ISSUER is required when AUTH_MODE=jwt',
+        'JWT_AUDIENCE is required when AUTH_MODE=jwt',
+        'JWT_JWKS_URL is required when AUTH_MODE=jwt',
+      ],
     ],
     ['jwt with an empty issuer', { ...JWT, JWT_ISSUER: '' }, ['JWT_ISSUER is required when AUTH_MODE=jwt']],
     ['jwt with an empty audience', { ...JWT, JWT_AUDIENCE: '' }, ['JWT_AUDIENCE is required when AUTH_MODE=jwt']],
     ['a key set URL that is no URL', { ...JWT, JWT_JWKS_URL: 'login.example.com/certs' }, ['JWT_JWKS_URL must be a URL']],
-    ['a key set over plain http', { ...JWT, JWT_JWKS_URL: 'http://login.example.com/certs' }, ['JWT_JWKS_URL must use https:// (http:// only on loopback)']],
-    ['a key set over another scheme', { ...JWT, JWT_JWKS_URL: 'ftp://login.example.com/certs' }, ['JWT_JWKS_URL must use https:// (http:// only on loopback)']],
-    ['a key set on a host merely named like loopback', { ...JWT, JWT_JWKS_URL: 'http://localhost.example.com/certs' }, ['JWT_JWKS_URL must use https:// (http:// only on loopback)']],
+    [
+      'a key set over plain http',
+      { ...JWT, JWT_JWKS_URL: 'http://login.example.com/certs' },
+      ['JWT_JWKS_URL must use https:// (http:// only on loopback)'],
+    ],
+    [
+      'a key set over another scheme',
+      { ...JWT, JWT_JWKS_URL: 'ftp://login.example.com/certs' },
+      ['JWT_JWKS_URL must use https:// (http:// only on loopback)'],
+    ],
+    [
+      'a key set on a host merely named like loopback',
+      { ...JWT, JWT_JWKS_URL: 'http://localhost.example.com/certs' },
+      ['JWT_JWKS_URL must use https:// (http:// only on loopback)'],
+    ],
     [
       'every jwt mistake at once',
       { AUTH_MODE: 'jwt', JWT_AUDIENCE: '', JWT_JWKS_URL: 'http://10.0.0.5/certs' },
-      ['JWT_ISSUER is required when AUTH_MODE=jwt', 'JWT_AUDIENCE is required when AUTH_MODE=jwt', 'JWT_JWKS_URL must use https:// (http:// only on loopback)'],
+      [
+        'JWT_ISSUER is required when AUTH_MODE=jwt',
+        'JWT_AUDIENCE is required when AUTH_MODE=jwt',
+        'JWT_JWKS_URL must use https:// (http:// only on loopback)',
+      ],
     ],
   ])('reports %s', (_case, env, problems) => {
     expect(readAuthSettings(env)).toEqual({ problems });
