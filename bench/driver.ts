@@ -23,8 +23,17 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
-/** `run` is told which worker calls it (0 … concurrency-1): a worker can stand for one client. */
-export async function drive(run: (worker: number) => Promise<void>, concurrency: number, durationS: number): Promise<CellResult> {
+/**
+ * `run` is told which worker calls it (0 … concurrency-1): a worker can stand for one client.
+ * `paceMs` makes a worker start at most one request per interval (a dashboard refreshing, not a
+ * flood); the wait is not part of the measured latency.
+ */
+export async function drive(
+  run: (worker: number) => Promise<void>,
+  concurrency: number,
+  durationS: number,
+  paceMs = 0,
+): Promise<CellResult> {
   const end = performance.now() + durationS * 1000;
   const latencies: number[] = [];
   let errors = 0;
@@ -40,6 +49,8 @@ export async function drive(run: (worker: number) => Promise<void>, concurrency:
       }
       if (failed) errors += 1;
       else latencies.push(performance.now() - started);
+      const wait = started + paceMs - performance.now();
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));

@@ -47,6 +47,13 @@ export interface HostileMixResult {
 /** How long the hostile client waits after a 429 or 503 (the gateway's Retry-After is 1 s or more). */
 const REFUSED_PAUSE_MS = 1_000;
 
+/**
+ * The well-behaved client refreshes its dashboard four times a second: busy for a person, within the
+ * default rate limit (20/s). Closed-loop at full speed it would exceed that limit and measure its own
+ * 429s, not the hostile client's effect.
+ */
+const WELL_BEHAVED_PACE_MS = 250;
+
 const SESSION_SCALARS = 'id name type rawType extendedType status rawStatus result rawResult reason usn startTime stopTime durationMs';
 
 function doubling(prefix: string, type: string, levels: number, last: string): string {
@@ -88,7 +95,7 @@ export async function runHostileMix(options: HostileMixOptions): Promise<Hostile
     if (status !== 200) throw new Error(`dashboard answered ${status}`);
   };
 
-  const alone = await drive(dashboard, 1, options.durationS);
+  const alone = await drive(dashboard, 1, options.durationS, WELL_BEHAVED_PACE_MS);
 
   let stopping = false;
   // The hostile client re-sends at once, except after a 429/503, where it waits a second (what
@@ -118,7 +125,7 @@ export async function runHostileMix(options: HostileMixOptions): Promise<Hostile
       : []),
     ...(only.includes('exports') ? Array.from({ length: 100 }, () => attack('exports', exportOnce)) : []),
   ];
-  const underMix = await drive(dashboard, 1, options.durationS);
+  const underMix = await drive(dashboard, 1, options.durationS, WELL_BEHAVED_PACE_MS);
   stopping = true;
   await Promise.all(mix);
   await pool.close();

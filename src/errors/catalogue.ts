@@ -92,6 +92,9 @@ export type PublicErrorCode = keyof typeof ERROR_CATALOGUE;
 
 export const PUBLIC_ERROR_CODES = Object.keys(ERROR_CATALOGUE) as PublicErrorCode[];
 
+/** The codes as constants: the rest of the code writes `ErrorCode.RATE_LIMITED`, never the string. */
+export const ErrorCode = Object.fromEntries(PUBLIC_ERROR_CODES.map((code) => [code, code])) as { readonly [Code in PublicErrorCode]: Code };
+
 export function isPublicErrorCode(value: unknown): value is PublicErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
 }

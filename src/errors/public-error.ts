@@ -16,7 +16,7 @@ import {
   UpstreamTimeoutError,
   UpstreamUnsupportedRevisionError,
 } from '../upstream/errors';
-import type { PublicErrorCode } from './catalogue';
+import { ErrorCode, type PublicErrorCode } from './catalogue';
 
 /** What a client may learn of the upstream failure behind an error. */
 export interface UpstreamExtension {
@@ -40,21 +40,21 @@ const NAMES_API_VERSION = /api[-_ ]?version/i;
 
 function classifyHttp(error: UpstreamHttpError): { code: PublicErrorCode; message: string } {
   const { status } = error;
-  if (status === 404) return { code: 'NOT_FOUND', message: 'Not found on the Veeam appliance' };
+  if (status === 404) return { code: ErrorCode.NOT_FOUND, message: 'Not found on the Veeam appliance' };
   if (
     status === 400 &&
     [error.problemType, error.problemTitle, error.details].some((text) => text !== undefined && NAMES_API_VERSION.test(text))
   ) {
-    return { code: 'UPSTREAM_UNSUPPORTED_REVISION', message: 'The Veeam appliance refused the API revision the gateway speaks' };
+    return { code: ErrorCode.UPSTREAM_UNSUPPORTED_REVISION, message: 'The Veeam appliance refused the API revision the gateway speaks' };
   }
   // The client's input was validated before the call: a 400 here is the gateway's request not fitting this appliance.
-  if (status === 400) return { code: 'UPSTREAM_REJECTED', message: "The Veeam appliance refused the gateway's request as invalid" };
-  if (status === 401) return { code: 'UPSTREAM_AUTH_FAILED', message: "The Veeam appliance refused the gateway's token" };
-  if (status === 403) return { code: 'UPSTREAM_FORBIDDEN', message: "The gateway's Veeam account is not allowed to read this" };
-  if (status === 429) return { code: 'UPSTREAM_RATE_LIMITED', message: 'The Veeam appliance is rate-limiting the gateway' };
+  if (status === 400) return { code: ErrorCode.UPSTREAM_REJECTED, message: "The Veeam appliance refused the gateway's request as invalid" };
+  if (status === 401) return { code: ErrorCode.UPSTREAM_AUTH_FAILED, message: "The Veeam appliance refused the gateway's token" };
+  if (status === 403) return { code: ErrorCode.UPSTREAM_FORBIDDEN, message: "The gateway's Veeam account is not allowed to read this" };
+  if (status === 429) return { code: ErrorCode.UPSTREAM_RATE_LIMITED, message: 'The Veeam appliance is rate-limiting the gateway' };
   if (status === 502 || status === 503 || status === 504)
-    return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is unavailable' };
-  return { code: 'UPSTREAM_ERROR', message: `The Veeam appliance failed (${status})` };
+    return { code: ErrorCode.UPSTREAM_UNAVAILABLE, message: 'The Veeam appliance is unavailable' };
+  return { code: ErrorCode.UPSTREAM_ERROR, message: `The Veeam appliance failed (${status})` };
 }
 
 /** Low-level codes of a failed certificate check (Node's TLS and OpenSSL's names). */
@@ -64,23 +64,23 @@ function classifyLogin(error: UpstreamAuthError): { code: PublicErrorCode; messa
   switch (error.reason) {
     case 'BAD_CREDENTIALS':
       return {
-        code: 'UPSTREAM_AUTH_FAILED',
+        code: ErrorCode.UPSTREAM_AUTH_FAILED,
         message: "The Veeam appliance rejected the gateway's credentials (VEEAM_USERNAME, VEEAM_PASSWORD)",
       };
     case 'MFA_REQUIRED':
       return {
-        code: 'UPSTREAM_MFA_REQUIRED',
+        code: ErrorCode.UPSTREAM_MFA_REQUIRED,
         message: "The gateway's Veeam account requires multi-factor authentication; it needs a service account without MFA",
       };
     case 'FORBIDDEN':
-      return { code: 'UPSTREAM_FORBIDDEN', message: "The gateway's Veeam account may not use the REST API" };
+      return { code: ErrorCode.UPSTREAM_FORBIDDEN, message: "The gateway's Veeam account may not use the REST API" };
     case 'NO_TOKEN_IN_RESPONSE':
-      return { code: 'UPSTREAM_BAD_RESPONSE', message: 'The Veeam appliance answered the login without a token' };
+      return { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'The Veeam appliance answered the login without a token' };
     default: {
       const status = error.status ?? 0;
       if (status === 502 || status === 503 || status === 504)
-        return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is unavailable (login failed)' };
-      return { code: 'UPSTREAM_ERROR', message: `The Veeam appliance failed the gateway's login${status ? ` (${status})` : ''}` };
+        return { code: ErrorCode.UPSTREAM_UNAVAILABLE, message: 'The Veeam appliance is unavailable (login failed)' };
+      return { code: ErrorCode.UPSTREAM_ERROR, message: `The Veeam appliance failed the gateway's login${status ? ` (${status})` : ''}` };
     }
   }
 }
@@ -91,13 +91,13 @@ export function diagnoseUpstream(error: UpstreamError): { code: PublicErrorCode;
   if (error instanceof UpstreamAuthError) return classifyLogin(error);
   if (error instanceof UpstreamRevisionLacksError) {
     return {
-      code: 'BAD_USER_INPUT',
+      code: ErrorCode.BAD_USER_INPUT,
       message: `${capitalise(error.feature)} needs Veeam API revision ${error.neededRevision}; the appliance speaks ${error.revisionInUse}`,
     };
   }
   if (error instanceof UpstreamUnsupportedRevisionError) {
     return {
-      code: 'UPSTREAM_UNSUPPORTED_REVISION',
+      code: ErrorCode.UPSTREAM_UNSUPPORTED_REVISION,
       message: error.pinned
         ? `The Veeam appliance refused API revision ${error.refused.join(', ')} (VEEAM_API_VERSION); use auto or a revision it accepts`
         : 'The Veeam appliance accepts none of the API revisions this gateway knows',
@@ -105,33 +105,39 @@ export function diagnoseUpstream(error: UpstreamError): { code: PublicErrorCode;
   }
   if (error instanceof UpstreamNetworkError && error.causeCode !== undefined && TLS_FAILURE.test(error.causeCode)) {
     return {
-      code: 'UPSTREAM_TLS_FAILED',
+      code: ErrorCode.UPSTREAM_TLS_FAILED,
       message: `The Veeam appliance's certificate could not be verified (${error.causeCode}); set VEEAM_CA_FILE to its CA certificate`,
     };
   }
   if (error instanceof UpstreamAbortedError && error.deadlineExceeded) {
-    return { code: 'REQUEST_TIMEOUT', message: "The request exceeded the gateway's deadline" };
+    return { code: ErrorCode.REQUEST_TIMEOUT, message: "The request exceeded the gateway's deadline" };
   }
   if (error instanceof UpstreamTimeoutError && error.phase === 'connect') {
-    return { code: 'UPSTREAM_UNREACHABLE', message: 'The Veeam appliance is unreachable (connect timeout)' };
+    return { code: ErrorCode.UPSTREAM_UNREACHABLE, message: 'The Veeam appliance is unreachable (connect timeout)' };
   }
   switch (error.code) {
-    case 'UPSTREAM_CIRCUIT_OPEN':
-      return { code: 'UPSTREAM_UNAVAILABLE', message: 'The Veeam appliance is failing; the gateway is not calling it for a moment' };
-    case 'UPSTREAM_OVERLOADED':
-      return { code: 'UPSTREAM_OVERLOADED', message: 'Too many calls are waiting for the Veeam appliance; try again shortly' };
-    case 'UPSTREAM_TIMEOUT':
-      return { code: 'UPSTREAM_TIMEOUT', message: 'The Veeam appliance did not answer in time' };
-    case 'UPSTREAM_NETWORK_ERROR': {
+    case 'VEEAM_ERR_CIRCUIT_OPEN':
+      return {
+        code: ErrorCode.UPSTREAM_UNAVAILABLE,
+        message: 'The Veeam appliance is failing; the gateway is not calling it for a moment',
+      };
+    case 'VEEAM_ERR_QUEUE_FULL':
+      return { code: ErrorCode.UPSTREAM_OVERLOADED, message: 'Too many calls are waiting for the Veeam appliance; try again shortly' };
+    case 'VEEAM_ERR_TIMEOUT':
+      return { code: ErrorCode.UPSTREAM_TIMEOUT, message: 'The Veeam appliance did not answer in time' };
+    case 'VEEAM_ERR_NETWORK': {
       const cause = error instanceof UpstreamNetworkError && error.causeCode ? ` (${error.causeCode})` : '';
-      return { code: 'UPSTREAM_UNREACHABLE', message: `The Veeam appliance is unreachable${cause}; check VEEAM_BASE_URL and the network` };
+      return {
+        code: ErrorCode.UPSTREAM_UNREACHABLE,
+        message: `The Veeam appliance is unreachable${cause}; check VEEAM_BASE_URL and the network`,
+      };
     }
-    case 'UPSTREAM_ABORTED':
-      return { code: 'REQUEST_ABORTED', message: 'The request was aborted' };
-    case 'UPSTREAM_BAD_RESPONSE':
-      return { code: 'UPSTREAM_BAD_RESPONSE', message: 'The Veeam appliance sent an unusable response' };
+    case 'VEEAM_ERR_ABORTED':
+      return { code: ErrorCode.REQUEST_ABORTED, message: 'The request was aborted' };
+    case 'VEEAM_ERR_BAD_RESPONSE':
+      return { code: ErrorCode.UPSTREAM_BAD_RESPONSE, message: 'The Veeam appliance sent an unusable response' };
     default:
-      return { code: 'UPSTREAM_ERROR', message: 'The Veeam appliance call failed' };
+      return { code: ErrorCode.UPSTREAM_ERROR, message: 'The Veeam appliance call failed' };
   }
 }
 
@@ -159,7 +165,7 @@ function upstreamExtension(error: UpstreamError): UpstreamExtension {
  */
 export function describeFailure(error: unknown): PublicFailure | undefined {
   if (error instanceof InvalidInputError) {
-    return { code: 'BAD_USER_INPUT', message: error.message, ...(error.argument ? { argument: error.argument } : {}) };
+    return { code: ErrorCode.BAD_USER_INPUT, message: error.message, ...(error.argument ? { argument: error.argument } : {}) };
   }
   // The request asked for more than the appliance's revision has: the client's input, refused before any call.
   if (error instanceof UpstreamRevisionLacksError) return diagnoseUpstream(error);

@@ -1,10 +1,13 @@
 /**
  * Row formats of the exports. CSV per RFC 4180 (CRLF line ends, fields quoted when they hold a
  * comma, quote, CR or LF, quotes doubled), safe to open in a spreadsheet (text that would start a
- * formula is prefixed with `'`); times in UTC ISO-8601; columns in a fixed, documented order.
+ * formula is prefixed with `'`); times in UTC ISO-8601; columns in a fixed, documented order. Enum
+ * columns carry the GraphQL names (`POLICY`, `FAILED`), as the API does; the appliance's own
+ * spellings follow in the `raw…` columns at the end, like the GraphQL `raw…` fields.
  */
+import { toProtectedItemStatus, toSessionResult, toSessionStatus, toSessionType } from '../sessions/enums';
 import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
-import { toUtcIso } from '../upstream/time';
+import { readUpstreamTime } from '../upstream/time';
 
 export const SESSION_COLUMNS = [
   'id',
@@ -18,6 +21,9 @@ export const SESSION_COLUMNS = [
   'startTime',
   'stopTime',
   'durationMs',
+  'rawType',
+  'rawStatus',
+  'rawResult',
 ] as const;
 
 export const ITEM_COLUMNS = [
@@ -29,38 +35,48 @@ export const ITEM_COLUMNS = [
   'itemName',
   'itemStatus',
   'region',
+  'rawSessionType',
+  'rawSessionStatus',
+  'rawItemStatus',
 ] as const;
 
 type Cell = string | number | undefined;
 
-const utc = (value: string | undefined): string | undefined => (value === undefined ? undefined : toUtcIso(value));
+/** UTC ISO-8601; an empty cell when absent or .NET's DateTime.MinValue ("no time"). */
+const utc = (value: string | undefined): string | undefined => readUpstreamTime(value);
 
 export function sessionRecord(s: SessionDto): Record<(typeof SESSION_COLUMNS)[number], Cell> {
   return {
     id: s.id,
     name: s.name,
-    type: s.type,
+    type: toSessionType(s.type),
     extendedType: s.extendedSessionType,
-    status: s.status,
-    result: s.result,
+    status: toSessionStatus(s.status),
+    result: s.result === undefined ? undefined : toSessionResult(s.result),
     reason: s.reason,
     usn: s.usn,
     startTime: utc(s.executionStartTime),
     stopTime: utc(s.executionStopTime),
     durationMs: s.executionDuration,
+    rawType: s.type,
+    rawStatus: s.status,
+    rawResult: s.result,
   };
 }
 
 export function itemRecord(s: SessionDto, item: ProtectedItemDto): Record<(typeof ITEM_COLUMNS)[number], Cell> {
   return {
     sessionId: s.id,
-    sessionType: s.type,
-    sessionStatus: s.status,
+    sessionType: toSessionType(s.type),
+    sessionStatus: toSessionStatus(s.status),
     sessionStartTime: utc(s.executionStartTime),
     itemId: item.id,
     itemName: item.name,
-    itemStatus: item.status,
+    itemStatus: item.status === undefined ? undefined : toProtectedItemStatus(item.status),
     region: item.region,
+    rawSessionType: s.type,
+    rawSessionStatus: s.status,
+    rawItemStatus: item.status,
   };
 }
 

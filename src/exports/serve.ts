@@ -7,6 +7,7 @@
  * body is complete, so HTTP clients (curl, pandas, fetch) fail instead of loading a short file.
  * `limit=N` stops after N rows (a preview).
  */
+import { ErrorCode } from '../errors/catalogue';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { describeFailure } from '../errors/public-error';
@@ -73,7 +74,7 @@ export async function serveExport(
     params = exportParams(search);
     limit = exportRowLimit(search);
   } catch (error) {
-    if (error instanceof InvalidInputError) return sendError(res, 'BAD_USER_INPUT', error.message);
+    if (error instanceof InvalidInputError) return sendError(res, ErrorCode.BAD_USER_INPUT, error.message);
     throw error;
   }
   const controller = new AbortController();
@@ -127,12 +128,12 @@ export async function serveExport(
     const timedOut = deadline?.aborted === true && !controller.signal.aborted;
     const failure = timedOut
       ? {
-          code: 'REQUEST_TIMEOUT' as const,
+          code: ErrorCode.REQUEST_TIMEOUT,
           message: `The export ran past its deadline of ${options.timeoutMs} ms; narrow the filter or range`,
         }
-      : (describeFailure(error) ?? { code: 'INTERNAL_SERVER_ERROR', message: 'Unexpected error.' });
+      : (describeFailure(error) ?? { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'Unexpected error.' });
     const { code } = failure;
-    if (code === 'INTERNAL_SERVER_ERROR') options.logger.error({ err: error }, 'unexpected error in an export');
+    if (code === ErrorCode.INTERNAL_SERVER_ERROR) options.logger.error({ err: error }, 'unexpected error in an export');
     outcome = controller.signal.aborted ? 'client gone' : `failed: ${code}`;
     if (!res.headersSent) return sendError(res, code, failure.message);
     if (!controller.signal.aborted && out) {
@@ -144,6 +145,6 @@ export async function serveExport(
     await pagesOf.return(undefined);
     options.logger.info({ export: path, rows, pages, durationMs: Math.round(performance.now() - started), outcome }, 'export');
   }
-  if (pages === 0 && !res.headersSent) return sendError(res, 'UPSTREAM_BAD_RESPONSE', 'The Veeam appliance returned no page');
+  if (pages === 0 && !res.headersSent) return sendError(res, ErrorCode.UPSTREAM_BAD_RESPONSE, 'The Veeam appliance returned no page');
   if (!res.destroyed) await out?.end();
 }

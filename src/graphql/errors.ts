@@ -4,7 +4,7 @@
  * headers never appear.
  */
 import { GraphQLError } from 'graphql';
-import type { PublicErrorCode } from '../errors/catalogue';
+import { ErrorCode, type PublicErrorCode } from '../errors/catalogue';
 import { describeFailure } from '../errors/public-error';
 
 /** A GraphQL error with a catalogue code (Apollo's GraphQLErrorWithCode, for our codes). */
@@ -13,7 +13,7 @@ export function publicError(code: PublicErrorCode, message: string, extensions: 
 }
 
 export function badUserInput(message: string, argument?: string): GraphQLError {
-  return publicError('BAD_USER_INPUT', message, argument ? { argument } : {});
+  return publicError(ErrorCode.BAD_USER_INPUT, message, argument ? { argument } : {});
 }
 
 /** Turns anything a resolver meets into a client-safe GraphQL error. */
@@ -22,7 +22,7 @@ export function toGraphQLError(error: unknown): GraphQLError {
   const failure = describeFailure(error);
   if (!failure) {
     return new GraphQLError('Unexpected error.', {
-      extensions: { code: 'INTERNAL_SERVER_ERROR' satisfies PublicErrorCode },
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
       originalError: error instanceof Error ? error : undefined,
     });
   }

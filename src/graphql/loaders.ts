@@ -13,7 +13,7 @@ import { toGraphQLError } from './errors';
 import type { ProtectedItemsArgs } from '../sessions/normalise';
 import type { UpstreamItemsPage } from './models';
 import { assemblePage, emptyPage } from '../sessions/pages';
-import { PROBE_ORDER } from '../sessions/rules';
+import { itemSliceOrder, PROBE_ORDER } from '../sessions/rules';
 
 export interface ProtectedItemsKey extends ProtectedItemsArgs {
   sessionId: string;
@@ -69,22 +69,26 @@ export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: 
       ),
     ),
     protectedItems: new DataLoader<ProtectedItemsKey, UpstreamItemsPage, string>(
-      fanOut('protectedItems', telemetry, (key) =>
-        assemblePage<ProtectedItemDto>(key.page, limits.upstreamPageSize, (offset, limit) =>
-          client.listProtectedItems(
-            key.sessionId,
-            { offset, limit, searchPattern: key.search, sort: key.sort },
-            {
-              ...call,
-              sessionFinished: key.sessionFinished,
-            },
-          ),
+      fanOut('protectedItems', telemetry, (key) => {
+        // A page spanning several slices reads them all in one total order (rules.ts itemSliceOrder);
+        // one that fits a slice is asked exactly as the client asked.
+        const totalOrder = itemSliceOrder(key.sort);
+        return assemblePage<ProtectedItemDto>(
+          key.page,
+          limits.upstreamPageSize,
+          (offset, limit, total) =>
+            client.listProtectedItems(
+              key.sessionId,
+              { offset, limit, searchPattern: key.search, sort: total ? totalOrder : key.sort },
+              { ...call, sessionFinished: key.sessionFinished },
+            ),
+          { clientOrderNotTotal: totalOrder.length !== key.sort.length },
         ).catch((error: unknown) => {
           // The appliance answers 404 for sessions that protect nothing (non-backup sessions).
           if (isNotFound(error)) return emptyPage<ProtectedItemDto>(key.page);
           throw error;
-        }),
-      ),
+        });
+      }),
       { cacheKeyFn: protectedItemsCacheKey },
     ),
     sessionCount: new DataLoader<CountKey, number, string>(

@@ -5,6 +5,7 @@
  * 2^53 exactly, so it is always a string on output). Descriptions and `@specifiedBy` live in
  * schema/scalars.graphql, the one place clients and codegen read them from.
  */
+import { ErrorCode } from '../errors/catalogue';
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { toUtcIso } from '../upstream/time';
 
@@ -18,7 +19,7 @@ function coercionOnly<T extends GraphQLScalarType<string, string>>(scalar: T): T
 }
 
 function badInput(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT' } });
+  return new GraphQLError(message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
 }
 
 function parseDateTime(value: unknown): string {

@@ -19,7 +19,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../graphql/context';
-import { PUBLIC_ERROR_CODES } from '../errors/catalogue';
+import { ErrorCode, PUBLIC_ERROR_CODES } from '../errors/catalogue';
 import { describeFailure } from '../errors/public-error';
 import { resolvers } from '../graphql/resolvers/index';
 import { loadTypeDefs } from '../graphql/schema';
@@ -49,7 +49,7 @@ export interface ApolloOptions {
 export const CSRF_PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight', 'x-api-key', 'authorization'];
 
 /** Codes whose message is written for clients; anything else is masked in production. */
-const CLIENT_SAFE_CODES = new Set<string>(PUBLIC_ERROR_CODES.filter((code) => code !== 'INTERNAL_SERVER_ERROR'));
+const CLIENT_SAFE_CODES = new Set<string>(PUBLIC_ERROR_CODES.filter((code) => code !== ErrorCode.INTERNAL_SERVER_ERROR));
 
 /** In production a client learns the upstream status and code, not which internal endpoint failed. */
 function withoutInternals(formatted: GraphQLFormattedError): GraphQLFormattedError {
@@ -80,7 +80,7 @@ export function formatError(production: boolean, logger: Logger) {
       message: 'Unexpected error.',
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
-      extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
 }

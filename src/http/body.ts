@@ -3,7 +3,7 @@
  * 4xx with a clear message before anything else runs.
  */
 import type { IncomingMessage } from 'node:http';
-import type { PublicErrorCode } from '../errors/catalogue';
+import { ErrorCode, type PublicErrorCode } from '../errors/catalogue';
 
 /** A body the gateway refuses before GraphQL sees it; the catalogue gives the code's HTTP status. */
 export class HttpError extends Error {
@@ -21,14 +21,14 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new HttpError('PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes`);
+    throw new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`);
   }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     const buffer = chunk as Buffer;
     size += buffer.length;
-    if (size > maxBytes) throw new HttpError('PAYLOAD_TOO_LARGE', `Request body is larger than ${maxBytes} bytes`);
+    if (size > maxBytes) throw new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`);
     chunks.push(buffer);
   }
   if (size === 0) return undefined;
@@ -38,6 +38,6 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch {
-    throw new HttpError('BAD_REQUEST', 'Request body is not valid JSON');
+    throw new HttpError(ErrorCode.BAD_REQUEST, 'Request body is not valid JSON');
   }
 }

@@ -6,6 +6,7 @@
  * per-client cap on requests in progress (429), released when the response closes. Writes the
  * refusal itself; the caller goes on only with an admitted client.
  */
+import { ErrorCode } from '../errors/catalogue';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { AuthError, type Authenticator, type ClientIdentity } from './auth/index';
@@ -72,7 +73,7 @@ export interface ClientGate {
 
 function refuseBusy(
   res: ServerResponse,
-  code: 'RATE_LIMITED' | 'GATEWAY_OVERLOADED',
+  code: typeof ErrorCode.RATE_LIMITED | typeof ErrorCode.GATEWAY_OVERLOADED,
   message: string,
   retryAfterSeconds: number,
 ): undefined {
@@ -105,14 +106,14 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
       const requestId = String(res.getHeader('x-request-id') ?? '');
       if (options.heap && !options.heap.admits()) {
         options.logger.warn({ address, requestId }, 'request refused: heap near its limit');
-        return refuseBusy(res, 'GATEWAY_OVERLOADED', `The gateway is busy; retry in ${HEAP_RETRY_AFTER_S} s`, HEAP_RETRY_AFTER_S);
+        return refuseBusy(res, ErrorCode.GATEWAY_OVERLOADED, `The gateway is busy; retry in ${HEAP_RETRY_AFTER_S} s`, HEAP_RETRY_AFTER_S);
       }
       const throttled = authFailures.peek(address);
       if (!throttled.allowed) {
         options.logger.warn({ address, requestId }, 'client refused: too many failed authentications');
         return refuseBusy(
           res,
-          'RATE_LIMITED',
+          ErrorCode.RATE_LIMITED,
           `Too many failed authentications from this address; retry in ${throttled.retryAfterSeconds} s`,
           throttled.retryAfterSeconds,
         );
@@ -132,7 +133,12 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
       const decision = options.limiter.take(client.key);
       if (!decision.allowed) {
         options.logger.info({ client: client.id, address, requestId }, 'client refused: rate limited');
-        return refuseBusy(res, 'RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`, decision.retryAfterSeconds);
+        return refuseBusy(
+          res,
+          ErrorCode.RATE_LIMITED,
+          `Too many requests; retry in ${decision.retryAfterSeconds} s`,
+          decision.retryAfterSeconds,
+        );
       }
       const limit = options.inFlight?.[kind];
       if (limit) {
@@ -142,7 +148,7 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
           const what = kind === 'export' ? 'exports' : 'requests';
           return refuseBusy(
             res,
-            'RATE_LIMITED',
+            ErrorCode.RATE_LIMITED,
             `Too many ${what} in progress for this client (at most ${limit.max}); retry in ${IN_FLIGHT_RETRY_AFTER_S} s`,
             IN_FLIGHT_RETRY_AFTER_S,
           );

@@ -44,6 +44,11 @@ export interface GatewayOptions {
   telemetry?: GatewayTelemetry;
   /** When the live poller runs; default every LIVE_POLL_MS. Tests pass a ManualTrigger. */
   liveTrigger?: PollTrigger;
+  /**
+   * The clock of the readiness cache, the circuit breaker's open period and token expiry.
+   * Tests move it instead of sleeping. @default Date.now
+   */
+  clock?: () => number;
 }
 
 export interface GatewayTelemetry {
@@ -103,7 +108,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     operationNames: [...(knownMetrics?.operationNames ?? []), ...operationNamesOf(DEFAULT_TABS.map((tab) => tab.query))],
   });
   const hooks = tracing ? withSpanEvents(metrics.upstreamHooks()) : metrics.upstreamHooks();
-  const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }), hooks);
+  const clock = options.clock ?? Date.now;
+  const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }), hooks, { now: clock });
   metrics.watchBreaker(upstream.http.breaker);
   const services = servicesFor(options, upstream, metrics, tracing);
   const requestLog = new RequestLog(logger.child({ component: 'http' }), metrics);
@@ -157,7 +163,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     await apollo.start();
     routes.push(
       ...(config.playground ? [playgroundRoute()] : []),
-      healthRoute(createReadinessCheck(upstream.client, upstream.http.breaker, logger)),
+      healthRoute(createReadinessCheck(upstream.client, upstream.http.breaker, logger, { now: clock })),
       metricsRoute(metrics),
       streamRoute({ live, gate, maxBodyBytes: config.maxBodyBytes }),
       graphqlRoute({ apollo, services, gate, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.requestTimeoutMs, requestLog }),

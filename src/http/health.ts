@@ -7,7 +7,7 @@
  */
 import type { Logger } from 'pino';
 import { diagnoseUpstream } from '../errors/public-error';
-import type { PublicErrorCode } from '../errors/catalogue';
+import { ErrorCode, type PublicErrorCode } from '../errors/catalogue';
 import { PROBE_ORDER } from '../sessions/rules';
 import { CircuitOpenError, isUpstreamError, type UpstreamError } from '../upstream/errors';
 import type { BreakerState } from '../upstream/interceptors/circuit-breaker';
@@ -57,7 +57,7 @@ export function createReadinessCheck(
         ready: false,
         upstream: 'unavailable',
         circuit: 'open',
-        reason: cause?.code ?? 'UPSTREAM_UNAVAILABLE',
+        reason: cause?.code ?? ErrorCode.UPSTREAM_UNAVAILABLE,
         message: `${cause ? `${cause.message}; ` : ''}circuit open`,
       });
     }
@@ -73,7 +73,7 @@ export function createReadinessCheck(
       const cause = error instanceof CircuitOpenError && breaker.lastFailure ? breaker.lastFailure : error;
       const diagnosis = isUpstreamError(cause)
         ? diagnoseUpstream(cause)
-        : { code: 'INTERNAL_SERVER_ERROR' as const, message: 'readiness check failed' };
+        : { code: ErrorCode.INTERNAL_SERVER_ERROR, message: 'readiness check failed' };
       return withRevision({
         ready: false,
         upstream: 'unavailable',

@@ -2,6 +2,7 @@
  * The HTTP server: tries the routes in order, answers 404 when none takes the request, turns an
  * unexpected failure into a 500 with the catalogue's shape, and puts `x-request-id` on every answer.
  */
+import { ErrorCode } from '../errors/catalogue';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
@@ -44,7 +45,7 @@ export function createHttpServer(routes: readonly Route[], logger: Logger, limit
     res.setHeader('x-request-id', requestId);
     dispatch(routes, req, res, requestId).catch((error: unknown) => {
       logger.error({ err: error, requestId }, 'unhandled error while serving a request');
-      if (!res.headersSent) sendError(res, 'INTERNAL_SERVER_ERROR', 'Unexpected error.');
+      if (!res.headersSent) sendError(res, ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error.');
       else res.destroy();
     });
   });
@@ -56,7 +57,7 @@ async function dispatch(routes: readonly Route[], req: IncomingMessage, res: Ser
   for (const route of routes) {
     if (await route.handle({ req, res, url, requestId })) return;
   }
-  sendError(res, 'NOT_FOUND', `No route for ${req.method ?? 'GET'} ${url.pathname}`);
+  sendError(res, ErrorCode.NOT_FOUND, `No route for ${req.method ?? 'GET'} ${url.pathname}`);
 }
 
 /** Listens and resolves with the URL clients reach the server at (loopback for a wildcard bind). */

@@ -8,6 +8,7 @@
  * graphql-ws sends the next result only after the socket has taken the previous one, so a client that
  * stops reading stalls its own subscriptions, which the live hub then cuts off (close code 1013).
  */
+import { ErrorCode } from '../errors/catalogue';
 import type { IncomingHttpHeaders, IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { useServer } from 'graphql-ws/use/ws';
@@ -93,9 +94,9 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
       },
       onSubscribe(ctx, _id, payload) {
         const connection = connections.get(ctx.extra.socket);
-        if (!connection) return [publicError('UNAUTHENTICATED', 'Not authenticated.')];
+        if (!connection) return [publicError(ErrorCode.UNAUTHENTICATED, 'Not authenticated.')];
         const decision = options.limiter.take(connection.client.id);
-        if (!decision.allowed) return [publicError('RATE_LIMITED', `Too many requests; retry in ${decision.retryAfterSeconds} s`)];
+        if (!decision.allowed) return [publicError(ErrorCode.RATE_LIMITED, `Too many requests; retry in ${decision.retryAfterSeconds} s`)];
         try {
           const operation = live.check(payload);
           const args = {
@@ -113,10 +114,11 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
       },
       subscribe(args) {
         const plan = planned.get(args);
-        if (!plan) return { errors: [publicError('INTERNAL_SERVER_ERROR', 'Unexpected error.')] };
+        if (!plan) return { errors: [publicError(ErrorCode.INTERNAL_SERVER_ERROR, 'Unexpected error.')] };
         const { operation, connection, socket } = plan;
         const feed = live.hub.feedFor({
-          onCutOff: (error) => closeSoon(socket, SLOW_CONSUMER_CLOSE_CODE, String(error.extensions['code'] ?? 'LIVE_SUBSCRIBER_TOO_SLOW')),
+          onCutOff: (error) =>
+            closeSoon(socket, SLOW_CONSUMER_CLOSE_CODE, String(error.extensions['code'] ?? ErrorCode.LIVE_SUBSCRIBER_TOO_SLOW)),
         });
         return live.run(operation, {
           requestId: connection.requestId,

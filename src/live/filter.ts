@@ -20,6 +20,14 @@ export type LiveFilter = (event: ChangeEvent) => boolean;
 
 const timeOf = (value: string | Date | undefined): number | undefined => (value === undefined ? undefined : Date.parse(toUtcIso(value)));
 
+function startMs(value: string | undefined): number | undefined {
+  try {
+    return upstreamTimeToEpochMs(value);
+  } catch {
+    return undefined;
+  }
+}
+
 /** A validated upstream filter (sessions/normalise.ts) → a predicate on changes. */
 export function liveFilter(params: SessionFilterParams): LiveFilter {
   for (const [name, message] of Object.entries(NOT_ON_THE_RECORD)) {
@@ -34,7 +42,8 @@ export function liveFilter(params: SessionFilterParams): LiveFilter {
     if (types && !types.has(session.type)) return false;
     if (from === undefined && to === undefined) return true;
     // As the appliance's FromUtc/ToUtc (and the simulator): on the start time; never-run sessions match neither.
-    const start = session.executionStartTime === undefined ? undefined : upstreamTimeToEpochMs(session.executionStartTime);
+    // Read with the one upstream time parser: DateTime.MinValue or an unreadable time is no start time.
+    const start = startMs(session.executionStartTime);
     if (start === undefined) return false;
     return (from === undefined || start >= from) && (to === undefined || start <= to);
   };

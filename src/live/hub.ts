@@ -3,6 +3,7 @@
  * first and stops with the last), the replay window they all read, and the rules that keep them
  * bounded: a per-client subscription cap and the cut-off of a subscriber the window has left behind.
  */
+import { ErrorCode } from '../errors/catalogue';
 import type { GraphQLError } from 'graphql';
 import type { Logger } from 'pino';
 import { publicError } from '../graphql/errors';
@@ -75,7 +76,7 @@ export class LiveHub {
     const held = this.perClient.get(request.clientId) ?? 0;
     if (held >= maxSubscriptionsPerClient) {
       throw publicError(
-        'LIVE_TOO_MANY_SUBSCRIPTIONS',
+        ErrorCode.LIVE_TOO_MANY_SUBSCRIPTIONS,
         `This client already holds ${held} subscriptions, the most allowed (LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT); close one first.`,
         { maxSubscriptions: maxSubscriptionsPerClient },
       );
@@ -153,11 +154,11 @@ export class LiveHub {
       subscriber.fail(
         complete
           ? publicError(
-              'LIVE_SUBSCRIBER_TOO_SLOW',
+              ErrorCode.LIVE_SUBSCRIBER_TOO_SLOW,
               `This subscriber fell more than ${this.window.capacity} changes behind (LIVE_REPLAY_WINDOW) and was closed; query the sessions again, then subscribe anew.`,
             )
           : publicError(
-              'LIVE_GAP_TOO_OLD',
+              ErrorCode.LIVE_GAP_TOO_OLD,
               'More sessions changed than the replay window holds; query the sessions again, then subscribe anew.',
             ),
       );

@@ -3,6 +3,7 @@
  * of the process (hub.ts), the checks a subscription document passes (operation.ts) and its per-event
  * execution (execute.ts). The transports (SSE, WebSocket) live in src/http and use only this.
  */
+import { ErrorCode } from '../errors/catalogue';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
@@ -65,7 +66,8 @@ export class Live {
 
   /** Checks a subscription request; throws OperationRefused with the errors to answer. */
   check(params: OperationParams): ReturnType<typeof checkOperation> {
-    if (!this.schema) throw new OperationRefused([publicError('UPSTREAM_UNAVAILABLE', 'The gateway is starting; try again shortly.')]);
+    if (!this.schema)
+      throw new OperationRefused([publicError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The gateway is starting; try again shortly.')]);
     return checkOperation(this.schema, params, this.options.limits);
   }
 

@@ -17,7 +17,7 @@ import {
   type OperationDefinitionNode,
   type SelectionNode,
 } from 'graphql';
-import type { PublicErrorCode } from '../errors/catalogue';
+import { ErrorCode, type PublicErrorCode } from '../errors/catalogue';
 import { publicError } from '../graphql/errors';
 import { AnalysisTooLargeError } from '../graphql/analysis/operation-walk';
 import { preflight } from '../graphql/analysis/preflight';
@@ -90,27 +90,30 @@ function eventAsQuery(selections: SelectionNode[]): OperationDefinitionNode {
 
 /** Throws OperationRefused with the errors a query endpoint would answer for the same mistakes. */
 export function checkOperation(schema: GraphQLSchema, params: OperationParams, limits: OperationLimits): CheckedOperation {
-  if (typeof params.query !== 'string' || params.query === '') throw refuse('BAD_REQUEST', 'The request has no GraphQL query.');
+  if (typeof params.query !== 'string' || params.query === '') throw refuse(ErrorCode.BAD_REQUEST, 'The request has no GraphQL query.');
   const operationName = typeof params.operationName === 'string' ? params.operationName : undefined;
   let document: DocumentNode;
   try {
     document = parse(params.query, { maxTokens: limits.maxTokens });
   } catch (error) {
-    throw refuse('GRAPHQL_PARSE_FAILED', error instanceof GraphQLError ? error.message : 'Syntax error.');
+    throw refuse(ErrorCode.GRAPHQL_PARSE_FAILED, error instanceof GraphQLError ? error.message : 'Syntax error.');
   }
   const invalid = validate(schema, document);
   if (invalid.length > 0) {
-    throw new OperationRefused(invalid.map((error) => publicError('GRAPHQL_VALIDATION_FAILED', error.message)));
+    throw new OperationRefused(invalid.map((error) => publicError(ErrorCode.GRAPHQL_VALIDATION_FAILED, error.message)));
   }
   const operation = getOperationAST(document, operationName);
-  if (!operation) throw refuse('OPERATION_RESOLUTION_FAILURE', 'Name the operation to run (operationName).');
+  if (!operation) throw refuse(ErrorCode.OPERATION_RESOLUTION_FAILURE, 'Name the operation to run (operationName).');
   if (operation.operation !== 'subscription') {
-    throw refuse('OPERATION_NOT_SUPPORTED', `Only subscriptions are served here; send ${operation.operation} operations to POST /graphql.`);
+    throw refuse(
+      ErrorCode.OPERATION_NOT_SUPPORTED,
+      `Only subscriptions are served here; send ${operation.operation} operations to POST /graphql.`,
+    );
   }
   const rawVariables =
     typeof params.variables === 'object' && params.variables !== null ? (params.variables as Record<string, unknown>) : {};
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables);
-  if (coerced.errors) throw new OperationRefused(coerced.errors.map((error) => publicError('BAD_USER_INPUT', error.message)));
+  if (coerced.errors) throw new OperationRefused(coerced.errors.map((error) => publicError(ErrorCode.BAD_USER_INPUT, error.message)));
   const variableValues = coerced.coerced;
   const fragments = fragmentsOf(document);
   const walkOptions = { variables: variableValues, fragments, upstreamPageSize: limits.gateway.upstreamPageSize };
@@ -119,19 +122,19 @@ export function checkOperation(schema: GraphQLSchema, params: OperationParams, l
     try {
       return operationShape(schema, definition, walkOptions);
     } catch (error) {
-      if (error instanceof AnalysisTooLargeError) throw refuse('QUERY_TOO_COSTLY', error.message, { maxVisits: error.maxVisits });
+      if (error instanceof AnalysisTooLargeError) throw refuse(ErrorCode.QUERY_TOO_COSTLY, error.message, { maxVisits: error.maxVisits });
       throw error;
     }
   };
   const shape = shapeOf(operation);
   if (shape.depth > limits.maxDepth) {
-    throw refuse('QUERY_TOO_DEEP', `This subscription is ${shape.depth} levels deep; the limit is ${limits.maxDepth}.`, {
+    throw refuse(ErrorCode.QUERY_TOO_DEEP, `This subscription is ${shape.depth} levels deep; the limit is ${limits.maxDepth}.`, {
       depth: shape.depth,
       maxDepth: limits.maxDepth,
     });
   }
   if (shape.aliases > limits.maxAliases) {
-    throw refuse('TOO_MANY_ALIASES', `This subscription uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}.`, {
+    throw refuse(ErrorCode.TOO_MANY_ALIASES, `This subscription uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}.`, {
       aliases: shape.aliases,
       maxAliases: limits.maxAliases,
     });
@@ -144,7 +147,7 @@ export function checkOperation(schema: GraphQLSchema, params: OperationParams, l
   const costPerEvent = Math.max(0, event.cost - 1);
   if (costPerEvent > limits.maxCost) {
     throw refuse(
-      'QUERY_TOO_COSTLY',
+      ErrorCode.QUERY_TOO_COSTLY,
       `Each event of this subscription could make ${costPerEvent} upstream calls; the budget is ${limits.maxCost}. Ask for smaller pages or fewer nested fields.`,
       { cost: costPerEvent, maxCost: limits.maxCost },
     );
@@ -153,7 +156,7 @@ export function checkOperation(schema: GraphQLSchema, params: OperationParams, l
     preflight(event.walk, limits.gateway);
   } catch (error) {
     if (!(error instanceof InvalidInputError)) throw error;
-    throw refuse('BAD_USER_INPUT', error.message, error.argument ? { argument: error.argument } : {});
+    throw refuse(ErrorCode.BAD_USER_INPUT, error.message, error.argument ? { argument: error.argument } : {});
   }
   return { schema, document, operationName, variableValues, costPerEvent };
 }

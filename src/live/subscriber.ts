@@ -3,6 +3,7 @@
  * a subscriber that is not reading costs nothing but its cursor; when it reads after falling far
  * behind, it gets only the newest state of each session (coalesced, the changes merged) in USN order.
  */
+import { ErrorCode } from '../errors/catalogue';
 import type { GraphQLError } from 'graphql';
 import { publicError } from '../graphql/errors';
 import type { SessionUpdateEvent } from '../graphql/resolvers/subscription';
@@ -123,7 +124,7 @@ export class Subscriber implements AsyncIterableIterator<SessionUpdateEvent> {
 
 function gapTooOld(afterUsn: number | undefined, floor: number | undefined): GraphQLError {
   return publicError(
-    'LIVE_GAP_TOO_OLD',
+    ErrorCode.LIVE_GAP_TOO_OLD,
     `The changes after USN ${afterUsn ?? '?'} are no longer kept (the replay window starts after USN ${floor ?? '?'}); query the sessions again, then subscribe without afterUsn.`,
     { oldestReplayableAfterUsn: floor === undefined ? null : String(floor) },
   );

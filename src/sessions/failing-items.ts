@@ -3,7 +3,7 @@
  * keyed by instance id, so memory grows with the distinct instances, not the sessions.
  */
 import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
-import { upstreamTimeToEpochMs } from '../upstream/time';
+import { readUpstreamTime } from '../upstream/time';
 import { PROTECTED_ITEM_STATUS } from './enums';
 
 export interface FailingItemFigures {
@@ -12,16 +12,17 @@ export interface FailingItemFigures {
   region: string | null;
   failures: number;
   warnings: number;
-  /** Start time (upstream spelling) of the newest session in which the instance failed. */
+  /** Start time (UTC ISO-8601) of the newest session in which the instance failed; null when none had one. */
   lastFailureTime: string | null;
 }
 
-function startMs(session: SessionDto): number {
-  if (!session.executionStartTime) return 0;
+/** A session's start time, read once (the sentinel and an unreadable value are no time). */
+function startOf(session: SessionDto): { iso: string; ms: number } | undefined {
   try {
-    return upstreamTimeToEpochMs(session.executionStartTime);
+    const iso = readUpstreamTime(session.executionStartTime);
+    return iso === undefined ? undefined : { iso, ms: Date.parse(iso) };
   } catch {
-    return 0; // an unreadable time must not sink a report; the failure still counts
+    return undefined; // an unreadable time must not sink a report; the failure still counts
   }
 }
 
@@ -29,7 +30,7 @@ export class FailureTally {
   private readonly byItem = new Map<string, FailingItemFigures & { lastFailureMs: number }>();
 
   add(session: SessionDto, items: readonly ProtectedItemDto[]): void {
-    const sessionStartMs = startMs(session);
+    const start = startOf(session);
     for (const item of items) {
       const failed = item.status === PROTECTED_ITEM_STATUS.FAILED;
       if (!failed && item.status !== PROTECTED_ITEM_STATUS.WARNING) continue;
@@ -51,9 +52,9 @@ export class FailureTally {
         continue;
       }
       entry.failures += 1;
-      if (sessionStartMs > entry.lastFailureMs) {
-        entry.lastFailureMs = sessionStartMs;
-        entry.lastFailureTime = session.executionStartTime ?? null;
+      if (start && start.ms > entry.lastFailureMs) {
+        entry.lastFailureMs = start.ms;
+        entry.lastFailureTime = start.iso;
       }
     }
   }

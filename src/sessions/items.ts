@@ -4,21 +4,37 @@
  * upstream cache may keep them long (reports re-read the same sessions).
  */
 import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
+import type { ProtectedItemSortColumn } from '../upstream/dto';
 import { UpstreamHttpError } from '../upstream/errors';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
-import { isFinished, protectsNothing } from './rules';
+import { dedupeById } from './pages';
+import { isFinished, itemSliceOrder, protectsNothing } from './rules';
 
-/** Every protected item of a session, page by page; a session that protects nothing (404) has none. */
+/**
+ * Every protected item of a session; a session that protects nothing (404) has none. One call when
+ * they fit a page (in the appliance's own order, as before). More than that, and the pages are read
+ * again from the start in one total order (itemSliceOrder: an explicit Sort with tie-breakers), so
+ * rows cannot move between pages: one more call, only for sessions with more items than a page.
+ */
 export async function allItems(client: VeeamClient, session: SessionDto, pageSize: number, call: CallOptions): Promise<ProtectedItemDto[]> {
   if (protectsNothing(session)) return [];
   const sessionFinished = isFinished(session);
-  const items: ProtectedItemDto[] = [];
+  const read = (offset: number, sort?: readonly ProtectedItemSortColumn[]) =>
+    client.listProtectedItems(session.id, { offset, limit: pageSize, ...(sort ? { sort } : {}) }, { ...call, sessionFinished });
   try {
-    for (let offset = 0; ; offset += pageSize) {
-      const page = await client.listProtectedItems(session.id, { offset, limit: pageSize }, { ...call, sessionFinished });
+    const first = await read(0);
+    if (first.results.length === 0 || first.results.length >= first.totalCount) return first.results;
+    const order = itemSliceOrder([]);
+    const items: ProtectedItemDto[] = [];
+    // Advance by what came back: an appliance that caps Limit below pageSize loses no rows.
+    for (let offset = 0, total = first.totalCount; offset < total;) {
+      const page = await read(offset, order);
       items.push(...page.results);
-      if (page.results.length === 0 || offset + page.results.length >= page.totalCount) return items;
+      if (page.results.length === 0) break;
+      offset += page.results.length;
+      total = page.totalCount;
     }
+    return dedupeById(items);
   } catch (error) {
     if (error instanceof UpstreamHttpError && error.status === 404) return [];
     throw error;

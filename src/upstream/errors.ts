@@ -8,16 +8,16 @@
  */
 
 export type UpstreamErrorCode =
-  | 'UPSTREAM_HTTP_ERROR'
-  | 'UPSTREAM_NETWORK_ERROR'
-  | 'UPSTREAM_TIMEOUT'
-  | 'UPSTREAM_ABORTED'
-  | 'UPSTREAM_BAD_RESPONSE'
-  | 'UPSTREAM_AUTH_FAILED'
-  | 'UPSTREAM_CIRCUIT_OPEN'
-  | 'UPSTREAM_OVERLOADED'
-  | 'UPSTREAM_UNSUPPORTED_REVISION'
-  | 'UPSTREAM_REVISION_LACKS';
+  | 'VEEAM_ERR_HTTP_STATUS'
+  | 'VEEAM_ERR_NETWORK'
+  | 'VEEAM_ERR_TIMEOUT'
+  | 'VEEAM_ERR_ABORTED'
+  | 'VEEAM_ERR_BAD_RESPONSE'
+  | 'VEEAM_ERR_AUTH'
+  | 'VEEAM_ERR_CIRCUIT_OPEN'
+  | 'VEEAM_ERR_QUEUE_FULL'
+  | 'VEEAM_ERR_UNSUPPORTED_REVISION'
+  | 'VEEAM_ERR_REVISION_LACKS';
 
 export abstract class UpstreamError extends Error {
   abstract readonly code: UpstreamErrorCode;
@@ -33,7 +33,7 @@ export abstract class UpstreamError extends Error {
 
 /** The appliance answered with a non-2xx status. Carries its problem+json fields when it sent them. */
 export class UpstreamHttpError extends UpstreamError {
-  readonly code = 'UPSTREAM_HTTP_ERROR' as const;
+  readonly code = 'VEEAM_ERR_HTTP_STATUS' as const;
   readonly status: number;
   /** The problem's `errorCode` (`NotFound`, `ExpiredToken`, …) when the body was a problem. */
   readonly errorCode: string | undefined;
@@ -65,7 +65,7 @@ export class UpstreamHttpError extends UpstreamError {
 
 /** No HTTP answer: connection refused, reset, DNS failure, TLS failure. */
 export class UpstreamNetworkError extends UpstreamError {
-  readonly code = 'UPSTREAM_NETWORK_ERROR' as const;
+  readonly code = 'VEEAM_ERR_NETWORK' as const;
   /** The low-level cause's code (`ECONNREFUSED`, `UND_ERR_SOCKET`, `DEPTH_ZERO_SELF_SIGNED_CERT`, …). */
   readonly causeCode: string | undefined;
 
@@ -78,7 +78,7 @@ export class UpstreamNetworkError extends UpstreamError {
 export type TimeoutPhase = 'connect' | 'headers' | 'body';
 
 export class UpstreamTimeoutError extends UpstreamError {
-  readonly code = 'UPSTREAM_TIMEOUT' as const;
+  readonly code = 'VEEAM_ERR_TIMEOUT' as const;
   readonly phase: TimeoutPhase;
 
   constructor(endpoint: string, phase: TimeoutPhase, cause: unknown) {
@@ -89,7 +89,7 @@ export class UpstreamTimeoutError extends UpstreamError {
 
 /** The caller gave up (client disconnected, request deadline). Not a failure of the appliance. */
 export class UpstreamAbortedError extends UpstreamError {
-  readonly code = 'UPSTREAM_ABORTED' as const;
+  readonly code = 'VEEAM_ERR_ABORTED' as const;
   /** Aborted by the request's deadline (AbortSignal.timeout), not by a client that went away. */
   readonly deadlineExceeded: boolean;
 
@@ -103,7 +103,7 @@ export class UpstreamAbortedError extends UpstreamError {
 
 /** A 2xx whose body is not the JSON the contract promises. */
 export class UpstreamBadResponseError extends UpstreamError {
-  readonly code = 'UPSTREAM_BAD_RESPONSE' as const;
+  readonly code = 'VEEAM_ERR_BAD_RESPONSE' as const;
 
   constructor(endpoint: string, reason: string) {
     super(`Veeam API ${endpoint} sent an unusable response: ${reason}`, endpoint);
@@ -121,7 +121,7 @@ export type AuthFailureReason = 'BAD_CREDENTIALS' | 'MFA_REQUIRED' | 'FORBIDDEN'
  * do, and never contains the user name's password or any token.
  */
 export class UpstreamAuthError extends UpstreamError {
-  readonly code = 'UPSTREAM_AUTH_FAILED' as const;
+  readonly code = 'VEEAM_ERR_AUTH' as const;
   readonly reason: AuthFailureReason;
   readonly status: number | undefined;
 
@@ -134,7 +134,7 @@ export class UpstreamAuthError extends UpstreamError {
 
 /** Not called: the appliance failed repeatedly and the circuit breaker is open. */
 export class CircuitOpenError extends UpstreamError {
-  readonly code = 'UPSTREAM_CIRCUIT_OPEN' as const;
+  readonly code = 'VEEAM_ERR_CIRCUIT_OPEN' as const;
   /** Seconds until the next probe may be attempted. */
   readonly retryAfterSeconds: number;
 
@@ -146,7 +146,7 @@ export class CircuitOpenError extends UpstreamError {
 
 /** Not called: too many calls are already waiting for the appliance (load shed). */
 export class UpstreamOverloadedError extends UpstreamError {
-  readonly code = 'UPSTREAM_OVERLOADED' as const;
+  readonly code = 'VEEAM_ERR_QUEUE_FULL' as const;
 
   constructor(endpoint: string, maxQueue: number) {
     super(`Veeam API ${endpoint} not called: ${maxQueue} calls are already waiting (load shed)`, endpoint);
@@ -158,7 +158,7 @@ export class UpstreamOverloadedError extends UpstreamError {
  * or with negotiation every known one.
  */
 export class UpstreamUnsupportedRevisionError extends UpstreamError {
-  readonly code = 'UPSTREAM_UNSUPPORTED_REVISION' as const;
+  readonly code = 'VEEAM_ERR_UNSUPPORTED_REVISION' as const;
   /** The revisions offered and refused, in the order tried. */
   readonly refused: readonly string[];
   readonly pinned: boolean;
@@ -182,7 +182,7 @@ export class UpstreamUnsupportedRevisionError extends UpstreamError {
  * (an older appliance would ignore it and answer wrong data, or reject it).
  */
 export class UpstreamRevisionLacksError extends UpstreamError {
-  readonly code = 'UPSTREAM_REVISION_LACKS' as const;
+  readonly code = 'VEEAM_ERR_REVISION_LACKS' as const;
   /** What the request asked for, in the appliance's terms (`ParentSessionId`, `Types=ManualTask`). */
   readonly feature: string;
   readonly neededRevision: string;

@@ -36,7 +36,22 @@ export interface UpstreamHooks {
   onRevision?: (revision: string) => void;
 }
 
-export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: UpstreamHooks = {}): Upstream {
+/** What the upstream layer takes from its host besides config and observers. */
+export interface UpstreamEnvironment {
+  /**
+   * The clock token expiry and the circuit breaker's open period are judged by. Tests move it
+   * instead of sleeping. @default Date.now
+   */
+  now?: () => number;
+}
+
+export function createUpstream(
+  config: UpstreamConfig,
+  logger: Logger,
+  hooks: UpstreamHooks = {},
+  environment: UpstreamEnvironment = {},
+): Upstream {
+  const now = environment.now ?? Date.now;
   if (config.tlsInsecure) {
     logger.warn('VEEAM_TLS_INSECURE=true: the appliance certificate is NOT verified; prefer VEEAM_CA_FILE with its certificate');
   }
@@ -45,6 +60,7 @@ export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: Up
     basePath: new URL(config.baseUrl).pathname.replace(/\/+$/, ''),
     onGrant: hooks.onGrant,
     onRevision: hooks.onRevision,
+    now,
   });
   const http = new UpstreamTransport(
     {
@@ -57,7 +73,7 @@ export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: Up
       ca: config.ca,
       tlsInsecure: config.tlsInsecure,
       maxQueue: config.maxQueue,
-      breaker: config.breaker,
+      breaker: { ...config.breaker, now },
       retry: config.retry,
       cache: { maxEntries: config.cache.maxEntries, maxBytes: config.cache.maxBytes },
       onRetry: hooks.onRetry,
@@ -67,7 +83,7 @@ export function createUpstream(config: UpstreamConfig, logger: Logger, hooks: Up
   http.observe({
     end(call) {
       // One line per upstream failure; an abort is the client's doing, not the appliance's.
-      if (call.error && call.error.code !== 'UPSTREAM_ABORTED') {
+      if (call.error && call.error.code !== 'VEEAM_ERR_ABORTED') {
         logger.warn(
           { endpoint: call.endpoint, status: call.status, durationMs: Math.round(call.durationMs), code: call.error.code },
           call.error.message,

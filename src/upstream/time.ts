@@ -1,7 +1,13 @@
 /**
- * Date-time handling for the Veeam wire format. Appliances send time-zone-less timestamps with
- * microseconds (`2020-06-19T04:00:05.901095`) that mean UTC; a JS Date would drop the microseconds,
- * so values are normalised as strings and only validated through Date.
+ * Date-time handling for the Veeam wire format, the one parser for every upstream time (session
+ * start/stop, log times, token `.issued`/`.expires`) and every date-time argument a client gives.
+ * Appliances send time-zone-less timestamps with microseconds (`2020-06-19T04:00:05.901095`, .NET
+ * writes up to 7 fraction digits) that mean UTC; others carry `Z` or an offset. A JS Date would drop
+ * the microseconds, so values are normalised as strings and only validated through Date.
+ *
+ * `0001-01-01T00:00:00` is .NET's DateTime.MinValue, which a .NET appliance writes for a time it does
+ * not have (a stop time while running): read through readUpstreamTime/upstreamTimeToEpochMs it is
+ * absent, never a date in year 1.
  */
 
 const ISO_DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
@@ -38,7 +44,28 @@ export function toUtcIso(value: string | Date): string {
   return shifted.toISOString();
 }
 
-/** Milliseconds since the epoch of an upstream timestamp (zone-less = UTC). */
-export function upstreamTimeToEpochMs(value: string): number {
-  return Date.parse(toUtcIso(value));
+/** DateTime.MinValue as .NET serialises it (any zone, any zero fraction, or the date alone). */
+const DOTNET_MIN_VALUE = /^0001-01-01(?:[T ]00:00(?::00(?:\.0+)?)?(?:Z|[+-]00:?00)?)?$/i;
+
+/** Whether an upstream time is .NET's "no time" sentinel (DateTime.MinValue). */
+export function isNoTime(value: string): boolean {
+  return DOTNET_MIN_VALUE.test(value.trim());
+}
+
+/**
+ * An upstream time as UTC ISO-8601 with `Z` (toUtcIso), or undefined when it is absent (missing,
+ * null, empty) or the DateTime.MinValue sentinel. Throws InvalidDateTimeError when unreadable.
+ */
+export function readUpstreamTime(value: string | null | undefined): string | undefined {
+  if (value == null || value.trim() === '' || isNoTime(value)) return undefined;
+  return toUtcIso(value);
+}
+
+/**
+ * Milliseconds since the epoch of an upstream time (zone-less = UTC), undefined when absent or the
+ * sentinel. Throws InvalidDateTimeError when unreadable.
+ */
+export function upstreamTimeToEpochMs(value: string | null | undefined): number | undefined {
+  const iso = readUpstreamTime(value);
+  return iso === undefined ? undefined : Date.parse(iso);
 }

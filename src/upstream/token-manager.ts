@@ -7,14 +7,13 @@
  * Single flight: however many callers arrive at a cold start or at expiry, one token request is made
  * and they all await it (concurrent refreshes are the classic bug: openfga/js-sdk#333).
  *
- * Negotiation: the newest known revision first, one step down on each answer that refuses the
- * revision (isUnsupportedRevisionAnswer), settling on the first accepted. The settled revision is
- * tried first at the next login, so negotiation costs token calls once, not per query.
+ * Which revision a login tries, and what is remembered once one is accepted: negotiation.ts.
  */
 import type { Logger } from 'pino';
 import type { TokenResponseDto } from './dto';
-import { UpstreamAuthError, UpstreamHttpError, UpstreamUnsupportedRevisionError } from './errors';
-import { isUnsupportedRevisionAnswer, NEGOTIATE, NEWEST_FIRST, productOf } from './revisions';
+import { UpstreamAuthError, UpstreamHttpError } from './errors';
+import { RevisionNegotiator, refusesRevision } from './negotiation';
+import { upstreamTimeToEpochMs } from './time';
 import { requestJson, type Dispatch } from './transport';
 
 export interface Credentials {
@@ -34,6 +33,7 @@ export interface TokenManagerOptions {
   refreshBeforeExpiryRatio?: number;
   /** Cap on the early-refresh window. @default 60_000 ms: plenty for any in-flight call. */
   maxRefreshWindowMs?: number;
+  /** The clock expiry is judged by. @default Date.now */
   now?: () => number;
   /** Told of every grant made and how it went (metrics). */
   onGrant?: (grant: 'password' | 'refresh_token', outcome: 'success' | 'failure') => void;
@@ -62,8 +62,7 @@ const TOKEN_ENDPOINT = 'POST /token';
 export class TokenManager {
   private state: TokenState | undefined;
   private inflight: Promise<TokenState> | undefined;
-  /** The revision the last login settled on: tried first next time. */
-  private settled: string | undefined;
+  private readonly negotiator: RevisionNegotiator;
   private dispatch: Dispatch | undefined;
   private readonly ratio: number;
   private readonly maxWindowMs: number;
@@ -81,6 +80,7 @@ export class TokenManager {
     this.maxWindowMs = options.maxRefreshWindowMs ?? DEFAULT_MAX_REFRESH_WINDOW_MS;
     this.now = options.now ?? Date.now;
     this.onGrant = options.onGrant ?? (() => undefined);
+    this.negotiator = new RevisionNegotiator(options.apiVersion, logger, options.onRevision);
   }
 
   /** Where token calls go: the chain below the token interceptor (breaker, queue, pool). */
@@ -95,11 +95,11 @@ export class TokenManager {
 
   /** The revision in use; undefined before the first login when negotiating. */
   get revision(): string | undefined {
-    return this.state?.revision ?? this.settled ?? (this.negotiating ? undefined : this.options.apiVersion);
+    return this.state?.revision ?? this.negotiator.revision;
   }
 
   get negotiating(): boolean {
-    return this.options.apiVersion === NEGOTIATE;
+    return this.negotiator.negotiating;
   }
 
   /** A token good for the next call. Starts a background refresh when the current one nears expiry. */
@@ -142,7 +142,7 @@ export class TokenManager {
    * call logs in again and negotiates afresh. Pinned, the refusal stands and is reported.
    */
   revisionRefused(revision: string): void {
-    if (this.settled === revision) this.settled = undefined;
+    this.negotiator.forget(revision);
     if (this.state?.revision === revision) this.state = undefined;
     this.logger.warn({ revision }, 'Veeam API refused the API revision in use; renegotiating at the next call');
   }
@@ -182,7 +182,7 @@ export class TokenManager {
         this.refreshes += 1;
         return this.adopt(state);
       } catch (error) {
-        if (refusesRevision(error, previous.revision)) this.settled = undefined;
+        if (refusesRevision(error, previous.revision)) this.negotiator.reset();
         // An expired/revoked refresh token is normal (refresh lifetime is finite): log in again.
         this.logger.info({ err: describe(error) }, 'token refresh failed; logging in with the password grant');
       }
@@ -193,36 +193,12 @@ export class TokenManager {
   }
 
   /** The password grant at the first revision the appliance accepts. */
-  private async login(): Promise<TokenState> {
+  private login(): Promise<TokenState> {
     const form = { grant_type: 'password', username: this.credentials.username, password: this.credentials.password };
-    const refused: string[] = [];
-    for (const revision of this.candidates()) {
-      try {
-        const state = await this.grant(form, revision);
-        this.settle(revision, refused);
-        return state;
-      } catch (error) {
-        if (!refusesRevision(error, revision)) throw this.toLoginError(error);
-        refused.push(revision);
-      }
-    }
-    throw new UpstreamUnsupportedRevisionError(refused, !this.negotiating);
-  }
-
-  private candidates(): readonly string[] {
-    if (!this.negotiating) return [this.options.apiVersion];
-    const first = this.settled;
-    return first === undefined ? NEWEST_FIRST : [first, ...NEWEST_FIRST.filter((revision) => revision !== first)];
-  }
-
-  private settle(revision: string, refused: readonly string[]): void {
-    if (this.settled === revision) return;
-    this.settled = revision;
-    this.logger.info(
-      { revision, product: productOf(revision), negotiated: this.negotiating, refused },
-      `Veeam API revision settled: ${revision}`,
+    return this.negotiator.negotiate(
+      (revision) => this.grant(form, revision),
+      (error) => this.toLoginError(error),
     );
-    this.options.onRevision?.(revision);
   }
 
   private adopt(state: TokenState): TokenState {
@@ -330,22 +306,30 @@ function namesCredentials(error: UpstreamHttpError): boolean {
   return /access.?denied|credential|password|invalid.?grant|unauthori[sz]ed/i.test(text);
 }
 
-function refusesRevision(error: unknown, revision: string): boolean {
-  return (
-    error instanceof UpstreamHttpError &&
-    isUnsupportedRevisionAnswer(error.status, { type: error.problemType, title: error.problemTitle, details: error.details }, revision)
-  );
-}
-
 /**
- * Token lifetime from `expires_in` (seconds), else from `.expires`. With neither, the token is kept
- * until the appliance rejects it: a 401 then renews it, which beats guessing a constant.
+ * Token lifetime from `expires_in` (seconds), else from `.expires`: counted from `.issued` when the
+ * answer has both (the appliance's own clock on both ends, so a skew between its clock and the
+ * gateway's does not shorten or stretch it), else from now. Both are read with the one upstream time
+ * parser (time.ts); an unreadable or DateTime.MinValue time counts as absent. With neither, the token
+ * is kept until the appliance rejects it: a 401 then renews it, which beats guessing a constant.
  */
 function lifetimeOf(body: TokenResponseDto, issuedAt: number): number {
   if (typeof body.expires_in === 'number' && body.expires_in > 0) return body.expires_in * 1000;
-  const expires = typeof body['.expires'] === 'string' ? Date.parse(body['.expires']) : Number.NaN;
-  if (!Number.isNaN(expires) && expires > issuedAt) return expires - issuedAt;
+  const expires = tokenTime(body['.expires']);
+  if (expires !== undefined) {
+    const issued = tokenTime(body['.issued']) ?? issuedAt;
+    if (expires > issued) return expires - issued;
+  }
   return Number.MAX_SAFE_INTEGER / 2;
+}
+
+function tokenTime(value: unknown): number | undefined {
+  if (typeof value !== 'string') return undefined;
+  try {
+    return upstreamTimeToEpochMs(value);
+  } catch {
+    return undefined;
+  }
 }
 
 /** A log-safe description of an error: its class, code and message (which never hold secrets). */

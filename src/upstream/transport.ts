@@ -36,6 +36,11 @@ export interface UpstreamCallContext {
   stats?: CallStats | undefined;
   /** Present on reads that may be shared and kept: how long (0 = shared only while in flight). */
   cacheTtlMs?: number | undefined;
+  /**
+   * A 404 is kept like a 2xx answer: it says something as lasting as the data (a session's items
+   * read of a session that has none). Off by default: elsewhere a 404 may be about to change.
+   */
+  cacheNotFound?: boolean | undefined;
   /** Carries the gateway's bearer token and API revision (every call but the token calls). */
   authorised?: boolean | undefined;
 }
@@ -181,7 +186,14 @@ export function toUpstreamError(error: unknown, endpoint: string, signal?: Abort
   return new UpstreamNetworkError(endpoint, errorCodeOf(error), error);
 }
 
-/** Integers JSON.parse cannot hold exactly: int64 fields (usn) are exact up to 2^53 - 1, the documented bound. */
+/**
+ * Integers JSON.parse cannot hold exactly. The int64 fields (usn, executionDuration) are kept exact up
+ * to 2^53 - 1, the gateway's documented bound, and a body past it is refused (UPSTREAM_BAD_RESPONSE)
+ * rather than silently rounded. The bound is acceptable: a USN grows by one per session change (at a
+ * million changes a day it would take ~25 million years to reach 2^53), and a duration in milliseconds
+ * reaches 2^53 after ~285,000 years; a value past it means a broken answer, not real data. Exactness
+ * past it would need a JSON parser of our own for every body (test/e2e/protected-items.test.ts).
+ */
 const LONG_LITERAL = /[:[,]\s*(-?\d{16,})(?=\s*[,\]}])/g;
 
 /** Parses a JSON body; refuses one whose integers would silently lose precision. */

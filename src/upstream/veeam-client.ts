@@ -83,7 +83,8 @@ export class VeeamClient {
     const body = await this.get<ProtectedItemsPageDto>(
       `/sessions/${encodeURIComponent(sessionId)}/protectedItems`,
       protectedItemsQuery(params),
-      context(endpoint, call, ttlMs),
+      // 404 = the session has no items (not a backup session): as lasting as the items, kept as long.
+      { ...context(endpoint, call, ttlMs), cacheNotFound: true },
     );
     return expectPage(body, endpoint);
   }

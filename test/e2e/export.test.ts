@@ -94,6 +94,9 @@ describe('GET /export/sessions.csv', () => {
       'startTime',
       'stopTime',
       'durationMs',
+      'rawType',
+      'rawStatus',
+      'rawResult',
     ]);
     const expected = stack.sim.data.sessions
       .filter((s) => ['Failed', 'Warning'].includes(s.status) && s.type === 'Policy')
@@ -102,6 +105,9 @@ describe('GET /export/sessions.csv', () => {
     const first = rows[1] ?? [];
     expect(first[7]).toBe(String(expected[0]?.usn));
     expect(first[8]).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    // One spelling with GraphQL (POLICY, FAILED); the appliance's at the end.
+    expect([first[2], first[4]]).toEqual(['POLICY', expected[0]?.status.toUpperCase()]);
+    expect([first[11], first[12]]).toEqual(['Policy', expected[0]?.status]);
     expect(stack.sim.counters.get('GET /sessions')).toBe(Math.max(1, Math.ceil(expected.length / 200)));
   });
 
@@ -208,9 +214,9 @@ describe('GET /export/sessions.ndjson and /export/protected-items.csv', () => {
     const lines = ok.text
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { id: string; type: string });
+      .map((l) => JSON.parse(l) as { id: string; type: string; rawType: string });
     expect(lines.length).toBe(stack.sim.data.sessions.filter((s) => s.type === 'RetentionActivity').length);
-    expect(lines.every((l) => l.type === 'RetentionActivity')).toBe(true);
+    expect(lines.every((l) => l.type === 'RETENTION_ACTIVITY' && l.rawType === 'RetentionActivity')).toBe(true);
     stack.sim.knobs.faultRules = [{ pathIncludes: '/sessions', queryIncludes: 'Offset=200', status: 500 }];
     const failed = await readUntilFailure('/export/sessions.ndjson');
     expect(failed.error).toBeDefined();
@@ -231,6 +237,9 @@ describe('GET /export/sessions.ndjson and /export/protected-items.csv', () => {
       'itemName',
       'itemStatus',
       'region',
+      'rawSessionType',
+      'rawSessionStatus',
+      'rawItemStatus',
     ]);
     const sessions = stack.sim.data.sessions.filter((s) => s.type === 'Policy' && s.status === 'Failed').sort((a, b) => a.usn - b.usn);
     const expected = sessions.flatMap((s) => (stack.sim.data.protectedItems(s.id) ?? []).map((i) => [s.id, i.id]));

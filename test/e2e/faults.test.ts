@@ -4,7 +4,9 @@
  * crash, no unhandled rejection, no wrong data, no secret anywhere.
  */
 import { request } from 'undici';
+import { READINESS_CACHE_MS } from '../../src/http/health';
 import { startStack, type Stack } from '../helpers/stack';
+import { ManualClock } from '../helpers/upstream';
 
 const KNOWN_CODES = new Set([
   'UPSTREAM_UNAVAILABLE',
@@ -103,12 +105,14 @@ describe('with 10% injected 503s and 5% slow answers', () => {
 
 describe('the token endpoint goes down and comes back', () => {
   it('fails readiness, keeps liveness, and recovers by itself', async () => {
-    const stack = await startStack({ env: { BREAKER_FAILURE_THRESHOLD: '3', BREAKER_OPEN_MS: '300' } });
+    // The readiness cache and the breaker's open period run on this clock: moved, not slept through.
+    const clock = new ManualClock();
+    const stack = await startStack({ env: { BREAKER_FAILURE_THRESHOLD: '3', BREAKER_OPEN_MS: '300' }, clock: clock.now });
     try {
       expect((await stack.gql('{ sessions(page: {limit: 1}) { totalCount } }')).errors).toBeUndefined();
       stack.sim.knobs.tokenEndpointDown = true;
       stack.sim.expireAccessTokens();
-      await sleep(2_100); // past the readiness cache
+      clock.advance(READINESS_CACHE_MS + 100); // past the readiness cache
       for (let i = 0; i < 4; i += 1) {
         const failed = await stack.gql('{ sessions(page: {limit: 1}) { totalCount } }');
         expect(failed.errors?.[0]?.extensions?.['code']).toMatch(/^UPSTREAM_(AUTH_FAILED|UNAVAILABLE)$/);
@@ -119,7 +123,7 @@ describe('the token endpoint goes down and comes back', () => {
       await health.body.dump();
 
       stack.sim.knobs.tokenEndpointDown = false;
-      await sleep(2_100); // the breaker's open period and the readiness cache both pass
+      clock.advance(READINESS_CACHE_MS + 100); // the breaker's open period and the readiness cache both pass
       const recovered = await stack.gql<Page>('{ sessions(page: {limit: 1}) { totalCount } }');
       expect(recovered.errors).toBeUndefined();
       expect(recovered.data?.sessions?.totalCount).toBe(500);

@@ -26,6 +26,8 @@ export interface StackOptions {
   simulator?: SimulatorOptions;
   env?: Record<string, string>;
   upstream?: Partial<UpstreamConfig>;
+  /** The gateway's clock (readiness cache, breaker, token expiry): see ManualClock. */
+  clock?: () => number;
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
@@ -35,7 +37,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const config: Config = { ...loadConfig({ LOG_LEVEL: 'info', RATE_LIMIT_RPS: '0', ...options.env }), port: 0, host: '127.0.0.1' };
   // The environment's tuning (cache TTLs, retries, page size …) applies to the upstream, as in run().
   const upstream = upstreamConfigFor(sim, { ...config.tuning, apiVersion: TEST_API_VERSION, ...options.upstream });
-  const gateway = await startGateway({ config, upstream, logger: logs.logger });
+  const gateway = await startGateway({ config, upstream, logger: logs.logger, ...(options.clock ? { clock: options.clock } : {}) });
   return {
     sim,
     gateway,

@@ -32,6 +32,28 @@ export function upstreamConfigFor(sim: Simulator, overrides: Partial<UpstreamCon
   };
 }
 
+/**
+ * Real time plus whatever the test skipped: a component given `clock.now` sees `advance(ms)` as that
+ * much time passing at once, so a test moves past a cache period or an expiry instead of sleeping.
+ */
+export class ManualClock {
+  private skippedMs = 0;
+  readonly now = (): number => Date.now() + this.skippedMs;
+
+  advance(ms: number): void {
+    this.skippedMs += ms;
+  }
+}
+
+/** Waits for something a test cannot await directly (a background refresh); fails after `timeoutMs`. */
+export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 export interface CapturedLogs {
   logger: Logger;
   /** Every line written so far, raw (what an operator's log shipper would receive). */

@@ -22,6 +22,9 @@ describe('createPlayground refuses', () => {
     ['graphqlPath', '//graphql'],
     ['assetsPath', '/playground/'],
     ['assetsPath', ''],
+    ['subscriptionPath', 'graphql/stream'],
+    ['subscriptionPath', '/graphql/stream/'],
+    ['subscriptionPath', ''],
   ] as const)('%s %j', (option, value) => {
     expect(misuse({ [option]: value })).toThrow(
       new TypeError(
@@ -46,6 +49,16 @@ describe('createPlayground refuses', () => {
         'createPlayground: assetsPath must be a folder of its own, neither "/" nor containing graphqlPath, got assetsPath "/graphql" and graphqlPath "/graphql"',
       ),
     );
+  });
+
+  it('a subscription path inside the assets folder', () => {
+    for (const subscriptionPath of ['/playground', '/playground/stream']) {
+      expect(misuse({ subscriptionPath })).toThrow(
+        new TypeError(
+          `createPlayground: subscriptionPath must not be inside assetsPath, got subscriptionPath ${JSON.stringify(subscriptionPath)} and assetsPath "/playground"`,
+        ),
+      );
+    }
   });
 
   it('a missing title', () => {
@@ -86,6 +99,8 @@ describe('createPlayground accepts', () => {
   it('"/" as the endpoint, nested paths, and a name equal to the operation name', () => {
     expect(misuse({ graphqlPath: '/', assetsPath: '/_playground' })).not.toThrow();
     expect(misuse({ graphqlPath: '/api/v1/graphql', assetsPath: '/api/v1/playground' })).not.toThrow();
+    expect(misuse({ subscriptionPath: '/graphql/stream' })).not.toThrow();
+    expect(misuse({ subscriptionPath: '/graphql' })).not.toThrow();
     expect(
       misuse({ tabs: [{ name: 'Sessions', query: '# A comment\nquery Sessions($n: Int) { a }', variables: '{"n":1}' }] }),
     ).not.toThrow();

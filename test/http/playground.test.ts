@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
+import { Script } from 'node:vm';
 import { gunzipSync } from 'node:zlib';
 import { buildSchema, parse, validate } from 'graphql';
 import { request } from 'undici';
@@ -24,11 +25,13 @@ const SERVED_FILES = [
   packageFile('react-dom', 'umd/react-dom.production.min.js'),
   packageFile('graphiql', 'graphiql.min.js'),
   packageFile('graphiql', 'graphiql.min.css'),
+  packageFile('graphql-sse', 'umd/graphql-sse.min.js'),
 ];
 
 const HOSTILE_QUERY = '# </script><script>alert(1)</script> <!-- \u2028 & "quotes"\n{ __typename }';
 const OPTIONS: PlaygroundOptions = {
   graphqlPath: '/graphql',
+  subscriptionPath: '/graphql/stream',
   assetsPath: '/playground',
   title: 'Backup <API> & "playground"',
   tabs: [{ name: 'Sessions', query: 'query Sessions { sessions { totalCount } }', variables: '{ "limit": 5 }' }, { query: HOSTILE_QUERY }],
@@ -187,10 +190,22 @@ describe('the settings inside the page', () => {
     // Only GraphiQL's TabDefinition fields travel; `name` is checked at creation.
     expect(JSON.parse(block)).toEqual({
       endpoint: '/graphql',
+      subscriptionEndpoint: '/graphql/stream',
       tabs: [{ query: 'query Sessions { sessions { totalCount } }', variables: '{ "limit": 5 }' }, { query: HOSTILE_QUERY }],
     });
     expect(text.match(/<script\b/g)).toHaveLength(assetUrls(text).filter((u) => u.endsWith('.js')).length + 1);
     expect(text).not.toContain('alert(1)</script>');
+  });
+
+  it('name no subscription endpoint when none is configured', async () => {
+    const { subscriptionPath: _omitted, ...withoutSubscriptions } = OPTIONS;
+    const other = await serve(createPlayground(withoutSubscriptions));
+    try {
+      const html = await (await request(`${other.url}/graphql`, { headers: { accept: 'text/html' } })).body.text();
+      expect(JSON.parse(configBlock(html))).not.toHaveProperty('subscriptionEndpoint');
+    } finally {
+      await new Promise((resolve) => other.server.close(resolve));
+    }
   });
 
   it('escape the title', async () => {
@@ -216,17 +231,23 @@ describe('the assets under /playground/', () => {
     }
   });
 
-  it('are the installed packages’ files (React, ReactDOM, GraphiQL) and the start-up script', async () => {
+  it('are the installed packages’ files (React, ReactDOM, GraphiQL, graphql-sse) and the start-up script', async () => {
     const urls = assetUrls((await page()).text);
     const names = urls.map((u) => u.replace(/^\/playground\/|\.[0-9a-f]{12}/g, ''));
-    expect(names).toEqual(['graphiql.css', 'playground.css', 'react.js', 'react-dom.js', 'graphiql.js', 'playground.js']);
+    expect(names).toEqual(['graphiql.css', 'playground.css', 'react.js', 'react-dom.js', 'graphiql.js', 'graphql-sse.js', 'playground.js']);
     const react = await get(urls[2] ?? '');
     expect(react.body.equals(fs.readFileSync(SERVED_FILES[0] ?? ''))).toBe(true);
     const graphiql = await get(urls[4] ?? '');
     expect(graphiql.text).toContain('window.GraphiQL =');
     expect(graphiql.text).not.toContain('sourceMappingURL');
-    const init = await get(urls[5] ?? '');
+    const sse = await get(urls[5] ?? '');
+    expect(sse.body.equals(fs.readFileSync(SERVED_FILES[4] ?? ''))).toBe(true);
+    expect(sse.text).toContain('.graphqlSse=');
+    const init = await get(urls[6] ?? '');
     expect(init.text).toContain('GraphiQL.createFetcher');
+    expect(init.text).toContain('graphqlSse.createClient');
+    // Plain script text: it must at least compile (the browser test runs it).
+    expect(() => new Script(init.text)).not.toThrow();
   });
 
   it('answer If-None-Match with 304 (weak comparison, lists, *)', async () => {

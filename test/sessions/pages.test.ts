@@ -74,4 +74,58 @@ describe('assemblePage', () => {
     });
     expect(page.items.map((r) => r.id)).toEqual(['r0', 'r1', 'r2']);
   });
+
+  describe('when the client order is not total (protected items)', () => {
+    function ordered(maxLimit = Infinity) {
+      const calls: Array<[number, number, boolean]> = [];
+      const fetch = async (offset: number, limit: number, total: boolean) => {
+        calls.push([offset, limit, total]);
+        return { totalCount: rows.length, results: rows.slice(offset, offset + Math.min(limit, maxLimit)) };
+      };
+      return { calls, fetch };
+    }
+
+    it('a page that fits one slice is one call as the client asked', async () => {
+      const { calls, fetch } = ordered();
+      const page = await assemblePage({ offset: 1200, limit: 500 }, 200, fetch, { clientOrderNotTotal: true });
+      expect(calls).toEqual([[1200, 200, false]]);
+      expect(page.items).toHaveLength(34);
+    });
+
+    it('a page of several slices is read again, every slice in the total order', async () => {
+      const { calls, fetch } = ordered();
+      const page = await assemblePage({ offset: 0, limit: 450 }, 200, fetch, { clientOrderNotTotal: true });
+      expect(calls).toEqual([
+        [0, 200, false],
+        [0, 200, true],
+        [200, 200, true],
+        [400, 50, true],
+      ]);
+      expect(page.items.map((r) => r.id)).toEqual(rows.slice(0, 450).map((r) => r.id));
+    });
+
+    it('only the total-order slices make the page', async () => {
+      const page = await assemblePage(
+        { offset: 0, limit: 4 },
+        2,
+        async (offset, limit, total) => {
+          const list = total ? [...rows].reverse() : rows;
+          return { totalCount: list.length, results: list.slice(offset, offset + limit) };
+        },
+        { clientOrderNotTotal: true },
+      );
+      expect(page.items.map((r) => r.id)).toEqual(['r1233', 'r1232', 'r1231', 'r1230']);
+    });
+
+    it('an appliance capping Limit below a one-slice page still gets every slice in the total order', async () => {
+      const { calls, fetch } = ordered(100);
+      const page = await assemblePage({ offset: 0, limit: 150 }, 200, fetch, { clientOrderNotTotal: true });
+      expect(calls).toEqual([
+        [0, 150, false],
+        [0, 100, true],
+        [100, 50, true],
+      ]);
+      expect(page.items.map((r) => r.id)).toEqual(rows.slice(0, 150).map((r) => r.id));
+    });
+  });
 });

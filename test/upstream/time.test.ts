@@ -1,4 +1,4 @@
-import { toUtcIso, upstreamTimeToEpochMs } from '../../src/upstream/time';
+import { isNoTime, readUpstreamTime, toUtcIso, upstreamTimeToEpochMs } from '../../src/upstream/time';
 
 describe('toUtcIso', () => {
   it.each([
@@ -19,5 +19,45 @@ describe('toUtcIso', () => {
 
   it('reads zone-less upstream timestamps as UTC', () => {
     expect(upstreamTimeToEpochMs('1970-01-01T00:00:01.000001')).toBe(1000);
+  });
+});
+
+describe('every form of upstream time, read by the one parser', () => {
+  const at = Date.UTC(2020, 5, 19, 4, 0, 5, 901);
+  it.each([
+    ['no zone (UTC), microseconds', '2020-06-19T04:00:05.901095', '2020-06-19T04:00:05.901095Z', at],
+    ['Z', '2020-06-19T04:00:05.901Z', '2020-06-19T04:00:05.901Z', at],
+    ['a positive offset', '2020-06-19T06:00:05.901+02:00', '2020-06-19T04:00:05.901Z', at],
+    ['a negative offset without colon', '2020-06-18T23:30:05.901-0430', '2020-06-19T04:00:05.901Z', at],
+    ['7 fraction digits (.NET ticks), no zone', '2020-06-19T04:00:05.9010951', '2020-06-19T04:00:05.9010951Z', at],
+    ['7 fraction digits and an offset', '2020-06-19T06:00:05.9010951+02:00', '2020-06-19T04:00:05.901Z', at],
+    ['no fraction', '2020-06-19T04:00:05', '2020-06-19T04:00:05Z', at - 901],
+  ])('%s: %s', (_form, input, iso, epochMs) => {
+    expect(readUpstreamTime(input)).toBe(iso);
+    expect(upstreamTimeToEpochMs(input)).toBe(epochMs);
+  });
+
+  it.each(['0001-01-01T00:00:00', '0001-01-01T00:00:00Z', '0001-01-01T00:00:00.0000000', '0001-01-01T00:00:00+00:00', '0001-01-01'])(
+    "the DateTime.MinValue sentinel %j means 'none'",
+    (input) => {
+      expect(isNoTime(input)).toBe(true);
+      expect(readUpstreamTime(input)).toBeUndefined();
+      expect(upstreamTimeToEpochMs(input)).toBeUndefined();
+    },
+  );
+
+  it('a real time on the first day of year 1 past midnight, or of year 2, is not the sentinel', () => {
+    expect(isNoTime('0001-01-01T00:00:01')).toBe(false);
+    expect(isNoTime('0002-01-01T00:00:00')).toBe(false);
+  });
+
+  it.each([undefined, null, '', '  '])('absent (%j) is undefined', (input) => {
+    expect(readUpstreamTime(input)).toBeUndefined();
+    expect(upstreamTimeToEpochMs(input)).toBeUndefined();
+  });
+
+  it('refuses what is not a time', () => {
+    expect(() => readUpstreamTime('Thu, 19 Jun 2020 04:00:05 GMT')).toThrow(/ISO-8601/);
+    expect(() => upstreamTimeToEpochMs('yesterday')).toThrow(/ISO-8601/);
   });
 });

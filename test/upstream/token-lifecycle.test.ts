@@ -4,7 +4,7 @@
  */
 import { createUpstream, UpstreamAuthError, UpstreamHttpError, type Upstream } from '../../src/upstream';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { captureLogs, upstreamConfigFor, type CapturedLogs } from '../helpers/upstream';
+import { captureLogs, ManualClock, until, upstreamConfigFor, type CapturedLogs } from '../helpers/upstream';
 
 let sim: Simulator;
 let upstream: Upstream;
@@ -59,13 +59,16 @@ describe('token lifecycle', () => {
     await sim.close();
     sim = await startSimulator({ sessionCount: 50, accessTokenTtlSeconds: 2 });
     await upstream.close();
-    upstream = createUpstream(upstreamConfigFor(sim), logs.logger);
+    // The token manager judges expiry on this clock: the test moves it instead of sleeping.
+    const clock = new ManualClock();
+    upstream = createUpstream(upstreamConfigFor(sim), logs.logger, {}, { now: clock.now });
     await upstream.client.listSessions({ limit: 1 });
     // 2 s lifetime → the refresh window opens at 1.8 s; the old token still works then.
-    await new Promise((resolve) => setTimeout(resolve, 1_900));
+    clock.advance(1_900);
     await upstream.client.listSessions({ limit: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    expect(upstream.tokens.stats.refreshes).toBe(1);
+    // The refresh runs behind the caller's back: wait for it, not for a guessed time.
+    await until(() => upstream.tokens.stats.refreshes === 1, 'the background refresh');
+    expect(upstream.tokens.stats).toEqual({ logins: 1, refreshes: 1 });
     expect(sim.requests.filter((r) => r.status === 401)).toHaveLength(0);
   });
 
@@ -74,7 +77,7 @@ describe('token lifecycle', () => {
     sim.knobs.faultRules = [{ pathIncludes: '/sessions', status: 401, errorCode: 'InvalidToken' }];
     sim.counters.reset();
     await expect(upstream.client.listSessions({ limit: 1 })).rejects.toMatchObject({
-      code: 'UPSTREAM_HTTP_ERROR',
+      code: 'VEEAM_ERR_HTTP_STATUS',
       status: 401,
       errorCode: 'InvalidToken',
     });

@@ -146,7 +146,7 @@ describe('failures are typed by kind', () => {
     sim.knobs.latencyMs = 0;
     await slow.close();
     expect(failure).toBeInstanceOf(UpstreamTimeoutError);
-    expect(failure).toMatchObject({ phase: 'headers', code: 'UPSTREAM_TIMEOUT' });
+    expect(failure).toMatchObject({ phase: 'headers', code: 'VEEAM_ERR_TIMEOUT' });
   });
 
   it('a refused connection is an UpstreamNetworkError', async () => {
@@ -158,7 +158,7 @@ describe('failures are typed by kind', () => {
     await dead.close();
     // The login is the first call, and no answer is not a login failure: it is the network error it is.
     expect(failure).toBeInstanceOf(UpstreamNetworkError);
-    expect(failure).toMatchObject({ code: 'UPSTREAM_NETWORK_ERROR', causeCode: 'ECONNREFUSED', endpoint: 'POST /token' });
+    expect(failure).toMatchObject({ code: 'VEEAM_ERR_NETWORK', causeCode: 'ECONNREFUSED', endpoint: 'POST /token' });
     expect((failure as Error).message).toMatch(/unreachable \(ECONNREFUSED\)/);
   });
 

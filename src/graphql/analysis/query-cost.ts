@@ -6,8 +6,9 @@
  *
  * The model follows the resolvers: `sessions(page)` costs ceil(limit / upstream page size) list calls
  * and yields up to `limit` sessions; `session(id)` one call and one session; per session, each
- * distinct `protectedItems(args)` costs ceil(limit / page size) calls and `log` one call (DataLoader
- * shares identical ones). Whether a session is a backup session is unknown in advance: worst case.
+ * distinct `protectedItems(args)` costs ceil(limit / page size) calls, plus one when that is more
+ * than one (a page spanning several slices is read again in a total order: sessions/pages.ts), and
+ * `log` one call (DataLoader shares identical ones). Whether a session is a backup session is unknown in advance: worst case.
  * Reports are costed in report-cost.ts; what depends on a count is left as probes for the caller.
  */
 import type { GraphQLSchema, OperationDefinitionNode } from 'graphql';
@@ -41,6 +42,12 @@ function pageLimit(args: Record<string, unknown> | undefined): number {
 
 const callsFor = (limit: number, pageSize: number): number => Math.ceil(Math.max(limit, 1) / pageSize);
 
+/** An items page of several slices is read once as asked, then all again in a total order. */
+const itemCallsFor = (limit: number, pageSize: number): number => {
+  const slices = callsFor(limit, pageSize);
+  return slices > 1 ? slices + 1 : slices;
+};
+
 /** Calls made per session for the fields selected on it (distinct arguments only). */
 function perSessionCost(fields: readonly MergedField[], pageSize: number): number {
   const distinct = new Map<string, number>();
@@ -48,7 +55,7 @@ function perSessionCost(fields: readonly MergedField[], pageSize: number): numbe
     if (!field.definition) continue;
     if (field.name === 'log') distinct.set('log', 1);
     if (field.name === 'protectedItems')
-      distinct.set(`items:${JSON.stringify(field.args ?? {})}`, callsFor(pageLimit(field.args), pageSize));
+      distinct.set(`items:${JSON.stringify(field.args ?? {})}`, itemCallsFor(pageLimit(field.args), pageSize));
   }
   return [...distinct.values()].reduce((sum, calls) => sum + calls, 0);
 }

@@ -6,7 +6,7 @@
  */
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { GraphQLObjectType, GraphQLSchema, OperationTypeNode } from 'graphql';
-import { statusOf } from '../../errors/catalogue';
+import { ErrorCode, statusOf } from '../../errors/catalogue';
 import { publicError } from '../errors';
 
 function rootType(schema: GraphQLSchema, operation: OperationTypeNode): GraphQLObjectType | null | undefined {
@@ -22,9 +22,9 @@ export function useOperationTypes<TContext extends object>(): ApolloServerPlugin
         async didResolveOperation({ operation, schema }) {
           if (!operation || rootType(schema, operation.operation)) return;
           throw publicError(
-            'OPERATION_NOT_SUPPORTED',
+            ErrorCode.OPERATION_NOT_SUPPORTED,
             `This API does not support ${operation.operation} operations: it is read-only. Send a query.`,
-            { operationType: operation.operation, http: { status: statusOf('OPERATION_NOT_SUPPORTED') } },
+            { operationType: operation.operation, http: { status: statusOf(ErrorCode.OPERATION_NOT_SUPPORTED) } },
           );
         },
       };

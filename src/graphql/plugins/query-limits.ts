@@ -6,8 +6,8 @@
  * Each refusal is a 400 with a stable code and a message that gives the figure and the limit.
  */
 import type { ApolloServerPlugin } from '@apollo/server';
-import { getVariableValues, GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
-import { statusOf, type PublicErrorCode } from '../../errors/catalogue';
+import { getVariableValues, type OperationDefinitionNode, GraphQLError, Kind, type FragmentDefinitionNode } from 'graphql';
+import { ErrorCode, type PublicErrorCode, statusOf } from '../../errors/catalogue';
 import { InvalidInputError } from '../../sessions/errors';
 import type { GatewayLimits } from '../../sessions/limits';
 import { AnalysisTooLargeError, MAX_ANALYSIS_VISITS } from '../analysis/operation-walk';
@@ -37,7 +37,7 @@ function refuse(code: PublicErrorCode, message: string, extra: Record<string, un
 
 function checkShape(shape: OperationShape, limits: QueryLimits): void {
   if (shape.depth > limits.maxDepth) {
-    throw refuse('QUERY_TOO_DEEP', `This query is ${shape.depth} levels deep; the limit is ${limits.maxDepth}.`, {
+    throw refuse(ErrorCode.QUERY_TOO_DEEP, `This query is ${shape.depth} levels deep; the limit is ${limits.maxDepth}.`, {
       depth: shape.depth,
       maxDepth: limits.maxDepth,
     });
@@ -46,7 +46,7 @@ function checkShape(shape: OperationShape, limits: QueryLimits): void {
   const introspectionLimit = Math.max(limits.maxDepth, STANDARD_INTROSPECTION_DEPTH);
   if (shape.introspectionDepth > introspectionLimit) {
     throw refuse(
-      'QUERY_TOO_DEEP',
+      ErrorCode.QUERY_TOO_DEEP,
       `This introspection query is ${shape.introspectionDepth} levels deep; the limit is ${introspectionLimit}.`,
       {
         depth: shape.introspectionDepth,
@@ -55,14 +55,14 @@ function checkShape(shape: OperationShape, limits: QueryLimits): void {
     );
   }
   if (shape.aliases > limits.maxAliases) {
-    throw refuse('TOO_MANY_ALIASES', `This query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}.`, {
+    throw refuse(ErrorCode.TOO_MANY_ALIASES, `This query uses ${shape.aliases} aliases; the limit is ${limits.maxAliases}.`, {
       aliases: shape.aliases,
       maxAliases: limits.maxAliases,
     });
   }
   if (shape.rows > limits.maxRows) {
     throw refuse(
-      'QUERY_TOO_LARGE',
+      ErrorCode.QUERY_TOO_LARGE,
       `This query could return ${shape.rows} rows; the limit is ${limits.maxRows}. Ask for smaller pages, fewer aliases, or use an export.`,
       { rows: shape.rows, maxRows: limits.maxRows },
     );
@@ -73,7 +73,7 @@ function checkShape(shape: OperationShape, limits: QueryLimits): void {
 function checkCost(cost: number, maxCost: number, why = ''): void {
   if (cost > maxCost) {
     throw refuse(
-      'QUERY_TOO_COSTLY',
+      ErrorCode.QUERY_TOO_COSTLY,
       `This query could make ${cost} upstream calls${why}; the budget is ${maxCost}. Ask for smaller pages or fewer nested fields.`,
       { cost, maxCost },
     );
@@ -96,6 +96,35 @@ async function probedCost(probes: readonly CountProbe[], context: GatewayContext
   return counts.reduce((sum, calls) => sum + calls, 0);
 }
 
+/** Variable sets remembered per document: a dashboard polls with a handful; more are computed afresh. */
+const SHAPES_PER_DOCUMENT = 16;
+
+/**
+ * The analysis of an operation depends only on the document (Apollo's document store hands back the
+ * same parsed node for the same text) and the coerced variables: computed once per pair, not per request.
+ */
+const shapes = new WeakMap<OperationDefinitionNode, Map<string, OperationShape>>();
+
+function memoisedShape(
+  operation: OperationDefinitionNode,
+  variables: Record<string, unknown>,
+  compute: () => OperationShape,
+): OperationShape {
+  let byVariables = shapes.get(operation);
+  if (!byVariables) {
+    byVariables = new Map();
+    shapes.set(operation, byVariables);
+  }
+  const key = JSON.stringify(variables);
+  let shape = byVariables.get(key);
+  if (!shape) {
+    shape = compute();
+    if (byVariables.size >= SHAPES_PER_DOCUMENT) byVariables.delete(byVariables.keys().next().value as string);
+    byVariables.set(key, shape);
+  }
+  return shape;
+}
+
 export function useQueryLimits(limits: QueryLimits): ApolloServerPlugin<GatewayContext> {
   return {
     async requestDidStart() {
@@ -111,22 +140,24 @@ export function useQueryLimits(limits: QueryLimits): ApolloServerPlugin<GatewayC
           if (coerced.errors) return;
           let shape: OperationShape;
           try {
-            shape = operationShape(schema, operation, {
-              variables: coerced.coerced,
-              fragments,
-              upstreamPageSize: limits.upstreamPageSize,
-              maxVisits: limits.maxVisits ?? MAX_ANALYSIS_VISITS,
-            });
+            shape = memoisedShape(operation, coerced.coerced, () =>
+              operationShape(schema, operation, {
+                variables: coerced.coerced,
+                fragments,
+                upstreamPageSize: limits.upstreamPageSize,
+                maxVisits: limits.maxVisits ?? MAX_ANALYSIS_VISITS,
+              }),
+            );
           } catch (error) {
             if (!(error instanceof AnalysisTooLargeError)) throw error;
-            throw refuse('QUERY_TOO_LARGE', error.message, { maxVisits: error.maxVisits });
+            throw refuse(ErrorCode.QUERY_TOO_LARGE, error.message, { maxVisits: error.maxVisits });
           }
           checkShape(shape, limits);
           try {
             preflight(shape.walk, limits.gatewayLimits);
           } catch (error) {
             if (!(error instanceof InvalidInputError)) throw error;
-            throw refuse('BAD_USER_INPUT', error.message, error.argument ? { argument: error.argument } : {});
+            throw refuse(ErrorCode.BAD_USER_INPUT, error.message, error.argument ? { argument: error.argument } : {});
           }
           if (shape.probes.length > 0) {
             const counted = await probedCost(shape.probes, contextValue);

@@ -19,7 +19,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { ApolloServerPlugin, GraphQLRequest, HTTPGraphQLRequest } from '@apollo/server';
 import { Kind, parse, type GraphQLError } from 'graphql';
-import { statusOf, type PublicErrorCode } from '../../errors/catalogue';
+import { ErrorCode, type PublicErrorCode, statusOf } from '../../errors/catalogue';
 import { publicError } from '../errors';
 
 export type TrustedDocumentsMode = 'off' | 'allow' | 'require';
@@ -162,14 +162,16 @@ function decide(mode: Exclude<TrustedDocumentsMode, 'off'>, documents: TrustedDo
     if (document) return { run: document };
     // An APQ registration in `allow` mode is Apollo's to handle (it stores the hash).
     if (mode === 'allow' && request.apqRegistration) return 'as-usual';
-    return { refuse: refusal('PERSISTED_QUERY_NOT_FOUND', `No trusted document has the id ${JSON.stringify(request.id.slice(0, 80))}.`) };
+    return {
+      refuse: refusal(ErrorCode.PERSISTED_QUERY_NOT_FOUND, `No trusted document has the id ${JSON.stringify(request.id.slice(0, 80))}.`),
+    };
   }
   const document = request.query === undefined ? undefined : documents.match(request.query);
   if (document) return { run: document };
   if (mode === 'require') {
     return {
       refuse: refusal(
-        'OPERATION_NOT_TRUSTED',
+        ErrorCode.OPERATION_NOT_TRUSTED,
         'Only trusted documents run here (TRUSTED_DOCUMENTS=require): send the id of a listed operation as documentId or extensions.persistedQuery.sha256Hash.',
       ),
     };

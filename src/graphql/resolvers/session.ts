@@ -6,6 +6,13 @@ import { protectedItemsArgs } from '../../sessions/normalise';
 import { emptyPage } from '../../sessions/pages';
 import { protectedItemId } from '../identity';
 import type { ProtectedItemPageModel } from '../models';
+import { isNoTime } from '../../upstream/time';
+
+/**
+ * An upstream time for a DateTime field: null when absent or .NET's DateTime.MinValue ("no time");
+ * anything else goes to the DateTime scalar, which normalises it with the same parser (time.ts).
+ */
+const timeOrNull = (value: string | undefined): string | null => (value == null || isNoTime(value) ? null : value);
 
 export const Session: SessionResolvers = {
   name: (session) => session.name ?? null,
@@ -17,8 +24,8 @@ export const Session: SessionResolvers = {
   result: (session) => (session.result == null ? null : toSessionResult(session.result)),
   rawResult: (session) => session.result ?? null,
   reason: (session) => session.reason ?? null,
-  startTime: (session) => session.executionStartTime ?? null,
-  stopTime: (session) => session.executionStopTime ?? null,
+  startTime: (session) => timeOrNull(session.executionStartTime),
+  stopTime: (session) => timeOrNull(session.executionStopTime),
   durationMs: (session) => session.executionDuration ?? null,
 
   async protectedItems(session, args, context): Promise<ProtectedItemPageModel> {
@@ -55,6 +62,6 @@ export const SessionLogEntry: SessionLogEntryResolvers = {
   status: (entry) => toLogStatus(entry.status),
   rawStatus: (entry) => entry.status,
   message: (entry) => entry.message ?? null,
-  startTime: (entry) => entry.executionStartTime ?? null,
+  startTime: (entry) => timeOrNull(entry.executionStartTime),
   durationMs: (entry) => entry.executionDuration ?? null,
 };

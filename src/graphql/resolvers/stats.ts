@@ -2,6 +2,7 @@
  * Report figures: counts from the appliance's totalCount (a handful of one-row calls), durations
  * folded over streamed pages, and the instances that failed most over a range.
  */
+import { ErrorCode } from '../../errors/catalogue';
 import { FailureTally } from '../../sessions/failing-items';
 import { DurationFolder } from '../../sessions/durations';
 import { SESSION_STATUS, SESSION_TYPE } from '../../sessions/enums';
@@ -60,7 +61,7 @@ export const StatsQuery: Pick<QueryResolvers, 'sessionStats' | 'topFailingItems'
     const cost = Math.ceil(Math.max(sessions, 1) / pageSize) + sessions;
     if (cost > context.limits.maxQueryCost) {
       throw publicError(
-        'QUERY_TOO_COSTLY',
+        ErrorCode.QUERY_TOO_COSTLY,
         `topFailingItems over this range would make ${cost} upstream calls (${sessions} sessions to read); the budget is ${context.limits.maxQueryCost}. Narrow the range.`,
         { cost, maxCost: context.limits.maxQueryCost },
       );
@@ -113,7 +114,7 @@ export const SessionStats: SessionStatsResolvers = {
     const calls = Math.ceil(Math.max(matching, 1) / context.limits.upstreamPageSize);
     if (calls > context.limits.maxQueryCost) {
       throw publicError(
-        'QUERY_TOO_COSTLY',
+        ErrorCode.QUERY_TOO_COSTLY,
         `durations over this range would make ${calls} upstream calls (${matching} sessions to read); the budget is ${context.limits.maxQueryCost}. Narrow the range.`,
         { cost: calls, maxCost: context.limits.maxQueryCost },
       );
@@ -149,7 +150,7 @@ export const SessionStats: SessionStatsResolvers = {
     // Also in the up-front analysis (query-cost.ts); checked here too, before the first probe.
     if (cost > context.limits.maxQueryCost) {
       throw publicError(
-        'QUERY_TOO_COSTLY',
+        ErrorCode.QUERY_TOO_COSTLY,
         `buckets would make ${cost} upstream calls (${buckets.length} buckets); the budget is ${context.limits.maxQueryCost}. Use a wider bucket, a shorter range or fewer figures.`,
         { cost, maxCost: context.limits.maxQueryCost },
       );

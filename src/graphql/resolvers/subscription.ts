@@ -4,6 +4,7 @@
  * runs the client's selection like a query (`session` and its nested fields through the loaders).
  * The feed is an interface here so that this layer does not depend on src/live, which implements it.
  */
+import { ErrorCode } from '../../errors/catalogue';
 import type { SessionDto } from '../../upstream/dto';
 import { InvalidInputError } from '../../sessions/errors';
 import { sessionFilter, type SessionFilterParams } from '../../sessions/normalise';
@@ -40,7 +41,7 @@ export function isLiveRoot(value: unknown): value is LiveRoot {
 
 const notHere = () =>
   publicError(
-    'OPERATION_NOT_SUPPORTED',
+    ErrorCode.OPERATION_NOT_SUPPORTED,
     'Subscriptions are served over SSE at /graphql/stream and over WebSocket at /graphql, not by POST.',
   );
 

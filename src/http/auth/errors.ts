@@ -1,10 +1,11 @@
+import { ErrorCode } from '../../errors/catalogue';
 /**
  * The one failure of client authentication: a 401 with a stable code and a message that names what
  * is wrong with the credential, never the credential itself.
  */
 export class AuthError extends Error {
   readonly status = 401 as const;
-  readonly code = 'UNAUTHENTICATED' as const;
+  readonly code = ErrorCode.UNAUTHENTICATED;
 
   constructor(
     message: string,

@@ -13,7 +13,7 @@ export interface Asset extends PreparedBody {
 }
 
 export interface PlaygroundAssets {
-  /** In the order the page loads them: React before ReactDOM before GraphiQL before the start-up script. */
+  /** In the order the page loads them: React, ReactDOM, GraphiQL, the graphql-sse client, then the start-up script. */
   scripts: readonly Asset[];
   stylesheets: readonly Asset[];
   byName: ReadonlyMap<string, Asset>;
@@ -44,13 +44,17 @@ function asset(baseName: string, extension: 'js' | 'css', body: Buffer): Asset {
 
 /**
  * React 18 production UMD builds (React 18 is the last with UMD files, which GraphiQL 3's bundle
- * expects as the globals `React` and `ReactDOM`) and GraphiQL's own UMD bundle and stylesheet.
+ * expects as the globals `React` and `ReactDOM`), GraphiQL's own UMD bundle and stylesheet, and
+ * graphql-sse's minified UMD client (the global `graphqlSse`, 9.5 kB, no dependencies), which the
+ * start-up script uses for subscriptions. graphql-sse is the gateway's own dependency (its server
+ * protocol), so the client the page runs is the version the server was tested with.
  */
 export function loadAssets(): PlaygroundAssets {
   const scripts = [
     asset('react', 'js', packageFile('react', 'umd/react.production.min.js')),
     asset('react-dom', 'js', packageFile('react-dom', 'umd/react-dom.production.min.js')),
     asset('graphiql', 'js', withoutSourceMapComment(packageFile('graphiql', 'graphiql.min.js'))),
+    asset('graphql-sse', 'js', withoutSourceMapComment(packageFile('graphql-sse', 'umd/graphql-sse.min.js'))),
     asset('playground', 'js', Buffer.from(INIT_SCRIPT, 'utf8')),
   ];
   const stylesheets = [

@@ -52,7 +52,7 @@ function splitUrl(url: string): { pathname: string; search: URLSearchParams } {
  * http.createServer((req, res) => { if (!playground.handle(req, res)) routeToApollo(req, res); });
  */
 export function createPlayground(options: PlaygroundOptions): Playground {
-  const { graphqlPath, assetsPath, title, tabs } = checkPlaygroundOptions(options);
+  const { graphqlPath, subscriptionPath, assetsPath, title, tabs } = checkPlaygroundOptions(options);
   const assets = loadAssets();
   const assetPrefix = `${assetsPath}/`;
   const html = renderPage({
@@ -60,6 +60,7 @@ export function createPlayground(options: PlaygroundOptions): Playground {
     // Only what GraphiQL's TabDefinition knows: `name` is checked at creation, not sent.
     config: {
       endpoint: graphqlPath,
+      ...(subscriptionPath === undefined ? {} : { subscriptionEndpoint: subscriptionPath }),
       tabs: tabs.map((tab) => (tab.variables === undefined ? { query: tab.query } : { query: tab.query, variables: tab.variables })),
     },
     href: (asset: Asset) => `${assetPrefix}${asset.name}`,

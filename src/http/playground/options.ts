@@ -15,7 +15,7 @@ export function graphiqlTabTitle(query: string): string | null {
   return /^(?!#).*(query|subscription|mutation)\s+([a-zA-Z0-9_]+)/m.exec(query)?.[2] ?? null;
 }
 
-function checkPath(option: 'graphqlPath' | 'assetsPath', value: unknown): string {
+function checkPath(option: 'graphqlPath' | 'assetsPath' | 'subscriptionPath', value: unknown): string {
   if (typeof value !== 'string' || !URL_PATH.test(value)) {
     throw new TypeError(
       `createPlayground: ${option} must be a URL path such as "/graphql" (leading "/", no trailing "/", no query), got ${JSON.stringify(value)}`,
@@ -53,6 +53,14 @@ export function checkPlaygroundOptions(options: PlaygroundOptions): PlaygroundOp
     throw new TypeError(
       `createPlayground: assetsPath must be a folder of its own, neither "/" nor containing graphqlPath, got assetsPath ${JSON.stringify(assetsPath)} and graphqlPath ${JSON.stringify(graphqlPath)}`,
     );
+  }
+  if (options.subscriptionPath !== undefined) {
+    const subscriptionPath = checkPath('subscriptionPath', options.subscriptionPath);
+    if (subscriptionPath === assetsPath || subscriptionPath.startsWith(`${assetsPath}/`)) {
+      throw new TypeError(
+        `createPlayground: subscriptionPath must not be inside assetsPath, got subscriptionPath ${JSON.stringify(subscriptionPath)} and assetsPath ${JSON.stringify(assetsPath)}`,
+      );
+    }
   }
   if (typeof options.title !== 'string') {
     throw new TypeError(`createPlayground: title must be a string, got ${JSON.stringify(options.title)}`);

@@ -12,7 +12,8 @@
  *   code; everything else stays strict.
  * - `img-src`/`font-src` allow `data:` because GraphiQL's CSS embeds its fonts (Roboto, Fira Code)
  *   as data: URLs, and the page's empty favicon is one (so browsers do not request /favicon.ico).
- * - `connect-src 'self'`: GraphiQL posts to the same-origin endpoint only.
+ * - `connect-src 'self'`: GraphiQL posts to the same-origin endpoint only, and subscribes over SSE
+ *   (a same-origin fetch too), so no ws:/wss: source is needed.
  */
 export const PLAYGROUND_CSP = [
   "default-src 'self'",

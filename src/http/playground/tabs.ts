@@ -72,7 +72,8 @@ query SessionDetail($id: ID!) {
   {
     name: 'LiveSessions',
     query: `# Sessions as they start, progress and finish (demo mode runs some every few seconds).
-# A subscription: over SSE at /graphql/stream or WebSocket (graphql-transport-ws) at /graphql,
+# Run it: each change replaces the result, and the same button stops it. Clients subscribe over
+# SSE at /graphql/stream (as this page does) or WebSocket (graphql-transport-ws) at /graphql,
 # e.g. curl -N -H 'accept: text/event-stream' 'http://HOST/graphql/stream?query=…'
 subscription LiveSessions {
   sessionUpdates(filter: { types: [POLICY, USER_POLICY] }) {

@@ -24,6 +24,13 @@ export interface PlaygroundOptions {
    */
   graphqlPath: string;
   /**
+   * Where GraphiQL sends subscriptions, e.g. `/graphql/stream`: a same-origin endpoint speaking GraphQL
+   * over Server-Sent Events (the graphql-sse protocol, distinct connections mode), so the page's CSP
+   * keeps `connect-src 'self'` (no ws: scheme) and streams pass proxies. Queries and mutations still
+   * go to `graphqlPath`. When absent, GraphiQL has no subscription transport.
+   */
+  subscriptionPath?: string;
+  /**
    * Where the static files are served, e.g. `/playground`, under content-hashed names. A request
    * for any other name there is not taken (`handle` returns false): the caller's 404 answers it.
    */

@@ -10,7 +10,7 @@
  * once the previous one has been written out, so a client that does not read stalls only itself.
  */
 import type { ServerResponse } from 'node:http';
-import { statusOf, isPublicErrorCode } from '../../errors/catalogue';
+import { ErrorCode, isPublicErrorCode, statusOf } from '../../errors/catalogue';
 import { sendError, sendJson } from '../../errors/respond';
 import { EVENT_ID, OperationRefused, type Live, type LiveResult, type OperationParams } from '../../live/index';
 import { HttpError, readJsonBody } from '../body';
@@ -52,7 +52,7 @@ function parseJsonParam(value: string | null, name: string): unknown {
   try {
     return JSON.parse(value);
   } catch {
-    throw new HttpError('BAD_REQUEST', `The ${name} parameter is not valid JSON`);
+    throw new HttpError(ErrorCode.BAD_REQUEST, `The ${name} parameter is not valid JSON`);
   }
 }
 
@@ -71,14 +71,14 @@ async function readParams(
   }
   const body = await readJsonBody(req, maxBodyBytes);
   if (typeof body !== 'object' || body === null)
-    throw new HttpError('BAD_REQUEST', 'The body must be a JSON object with a query (Content-Type: application/json)');
+    throw new HttpError(ErrorCode.BAD_REQUEST, 'The body must be a JSON object with a query (Content-Type: application/json)');
   return body as OperationParams;
 }
 
 /** The SSE resume position; undefined when absent. */
 function lastEventId(value: string | string[] | undefined): number | undefined {
   if (value === undefined || Array.isArray(value) || value.trim() === '') return undefined;
-  if (!/^\d{1,15}$/.test(value.trim())) throw new HttpError('BAD_USER_INPUT', 'Last-Event-ID must be the USN of a received event');
+  if (!/^\d{1,15}$/.test(value.trim())) throw new HttpError(ErrorCode.BAD_USER_INPUT, 'Last-Event-ID must be the USN of a received event');
   return Number(value.trim());
 }
 
@@ -93,11 +93,11 @@ export function streamRoute(options: StreamRouteOptions): Route {
       if (!client) return true;
       const method = (req.method ?? 'GET').toUpperCase();
       if (method !== 'GET' && method !== 'POST') {
-        sendError(res, 'BAD_REQUEST', 'Subscribe with GET or POST', { allow: 'GET, POST, OPTIONS' });
+        sendError(res, ErrorCode.BAD_REQUEST, 'Subscribe with GET or POST', { allow: 'GET, POST, OPTIONS' });
         return true;
       }
       if (!(req.headers.accept ?? '').includes('text/event-stream')) {
-        sendError(res, 'BAD_REQUEST', 'This endpoint streams events: send Accept: text/event-stream');
+        sendError(res, ErrorCode.BAD_REQUEST, 'This endpoint streams events: send Accept: text/event-stream');
         return true;
       }
       let params: OperationParams;

@@ -5,7 +5,8 @@
  * - In flight: identical GETs running at the same time are one upstream call (ten dashboards polling
  *   the same page cost one call; apollographql/datasource-rest#74). The shared call is aborted only
  *   when every caller waiting on it has gone.
- * - Stored: 2xx answers whose call names a TTL are kept in an LRU bounded by entries and bytes.
+ * - Stored: 2xx answers whose call names a TTL are kept in an LRU bounded by entries and bytes, and
+ *   404s of calls that say a 404 lasts (`cacheNotFound`: a session's items when it has none).
  *
  * Not undici's `interceptors.cache` + `interceptors.dedupe`: the appliance sends no Cache-Control,
  * the TTL is the gateway's per-call policy (a finished session's items live long), and a shared
@@ -128,7 +129,7 @@ function start(
     },
     onResponseEnd() {
       const response: HeldResponse = { status, headers, body: Buffer.concat(chunks) };
-      if (ttlMs > 0 && status >= 200 && status < 300) {
+      if (ttlMs > 0 && ((status >= 200 && status < 300) || (status === 404 && options.upstream.cacheNotFound === true))) {
         cache.lru.set(key, response, { ttl: ttlMs, size: key.length + response.body.length + 1 });
       }
       for (const waiter of finish()) replay(waiter, response);
