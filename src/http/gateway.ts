@@ -98,22 +98,24 @@ function hostileLoadGuards(settings: HostileLoadSettings): Pick<ClientGateOption
   };
 }
 
-export async function startGateway(options: GatewayOptions): Promise<Gateway> {
-  const { config, logger } = options;
-  const lifecycle = new Lifecycle();
+/** Metrics, traces and the request log: what every other feature reports to. */
+function observabilityFor(options: GatewayOptions) {
   const tracing = options.telemetry?.tracing ?? false;
-  const knownMetrics = options.telemetry?.metrics;
+  const known = options.telemetry?.metrics;
   const metrics = new GatewayMetrics({
-    ...knownMetrics,
-    operationNames: [...(knownMetrics?.operationNames ?? []), ...operationNamesOf(DEFAULT_TABS.map((tab) => tab.query))],
+    ...known,
+    operationNames: [...(known?.operationNames ?? []), ...operationNamesOf(DEFAULT_TABS.map((tab) => tab.query))],
   });
-  const hooks = tracing ? withSpanEvents(metrics.upstreamHooks()) : metrics.upstreamHooks();
-  const clock = options.clock ?? Date.now;
-  const upstream = createUpstream(options.upstream, logger.child({ component: 'upstream' }), hooks, { now: clock });
-  metrics.watchBreaker(upstream.http.breaker);
-  const services = servicesFor(options, upstream, metrics, tracing);
-  const requestLog = new RequestLog(logger.child({ component: 'http' }), metrics);
+  const upstreamHooks = tracing ? withSpanEvents(metrics.upstreamHooks()) : metrics.upstreamHooks();
+  const requestLog = new RequestLog(options.logger.child({ component: 'http' }), metrics);
+  return { tracing, metrics, upstreamHooks, requestLog };
+}
 
+type Observability = ReturnType<typeof observabilityFor>;
+
+/** Who may ask and how much: authentication, the rate limit, and the per-client shares. */
+function doorFor(options: GatewayOptions) {
+  const { config, logger } = options;
   if (config.auth.mode === 'none') logger.warn(AUTH_NONE_WARNING);
   const authenticator = createAuthenticator(config.auth);
   const limiter = new RateLimiter(config.rateLimit);
@@ -124,10 +126,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     logger: logger.child({ component: 'auth' }),
     ...hostileLoadGuards(config.hostileLoad),
   });
+  return { authenticator, limiter, gate };
+}
 
-  // The server exists before Apollo so that Apollo's drain plugin can close it on stop.
-  const routes: Route[] = [];
-  const server = createHttpServer(routes, logger, config.hostileLoad);
+type Door = ReturnType<typeof doorFor>;
+
+/** Live session updates: the one poller, and its WebSocket transport on the server's upgrades. */
+function liveFor(options: GatewayOptions, services: GatewayServices, door: Door, server: Server) {
+  const { config, logger } = options;
   const formatLiveError = formatError(config.production, logger.child({ component: 'live' }));
   const live = new Live({
     services,
@@ -138,14 +144,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     formatError: (error) => formatLiveError(error.toJSON(), error),
     ...(options.liveTrigger ? { trigger: options.liveTrigger } : {}),
   });
-  const liveSockets = attachWebSocket(server, {
+  const sockets = attachWebSocket(server, {
     live,
-    authenticator,
-    limiter,
+    authenticator: door.authenticator,
+    limiter: door.limiter,
     maxPayloadBytes: config.maxBodyBytes,
     logger: logger.child({ component: 'live' }),
   });
-  const apollo = createApolloServer({
+  return { live, sockets };
+}
+
+function apolloFor(options: GatewayOptions, server: Server, services: GatewayServices, observability: Observability, live: Live) {
+  const { config, logger } = options;
+  return createApolloServer({
     httpServer: server,
     logger,
     production: config.production,
@@ -154,47 +165,95 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     trustedDocuments: config.trustedDocuments,
     plugins: [
       useQueryLimits({ ...config.queryLimits, upstreamPageSize: options.upstream.pageSize, gatewayLimits: services.limits }),
-      requestLog.plugin(),
+      observability.requestLog.plugin(),
       live.schemaPlugin(),
-      ...(tracing ? [useGraphQLSpans()] : []),
+      ...(observability.tracing ? [useGraphQLSpans()] : []),
     ],
   });
+}
+
+interface RouteParts {
+  upstream: Upstream;
+  services: GatewayServices;
+  observability: Observability;
+  door: Door;
+  live: Live;
+  apollo: ReturnType<typeof createApolloServer>;
+  clock: () => number;
+}
+
+/** The routes in the order they are tried: the cheap, unauthenticated ones first. */
+function routesFor(options: GatewayOptions, parts: RouteParts): Route[] {
+  const { config, logger } = options;
+  const { gate } = parts.door;
+  const { requestLog } = parts.observability;
+  return [
+    ...(config.playground ? [playgroundRoute()] : []),
+    healthRoute(createReadinessCheck(parts.upstream.client, parts.upstream.http.breaker, logger, { now: parts.clock })),
+    metricsRoute(parts.observability.metrics),
+    streamRoute({ live: parts.live, gate, maxBodyBytes: config.maxBodyBytes }),
+    graphqlRoute({
+      apollo: parts.apollo,
+      services: parts.services,
+      gate,
+      maxBodyBytes: config.maxBodyBytes,
+      requestTimeoutMs: config.requestTimeoutMs,
+      requestLog,
+    }),
+    exportRoute({
+      gate,
+      client: parts.upstream.client,
+      pageSize: options.upstream.pageSize,
+      concurrency: config.exportConcurrency,
+      logger,
+      requestLog,
+      timeoutMs: config.hostileLoad.exportTimeoutMs,
+    }),
+  ];
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const lifecycle = new Lifecycle();
+  const clock = options.clock ?? Date.now;
+  const observability = observabilityFor(options);
+  const upstream = createUpstream(options.upstream, options.logger.child({ component: 'upstream' }), observability.upstreamHooks, {
+    now: clock,
+  });
+  observability.metrics.watchBreaker(upstream.http.breaker);
+  const services = servicesFor(options, upstream, observability.metrics, observability.tracing);
+  const door = doorFor(options);
+  // The server exists before Apollo so that Apollo's drain plugin can close it on stop.
+  const routes: Route[] = [];
+  const server = createHttpServer(routes, options.logger, options.config.hostileLoad);
+  const { live, sockets } = liveFor(options, services, door, server);
+  const apollo = apolloFor(options, server, services, observability, live);
+  const stopFeatures = async (): Promise<void> => {
+    // Streams never finish on their own: end them first, or the HTTP drain waits for them.
+    live.close();
+    try {
+      await sockets.close();
+      await apollo.stop(); // drains in-flight requests and closes the HTTP server
+    } finally {
+      await upstream.close(); // logs out upstream and closes the pool, whatever failed before
+    }
+  };
   try {
     await apollo.start();
-    routes.push(
-      ...(config.playground ? [playgroundRoute()] : []),
-      healthRoute(createReadinessCheck(upstream.client, upstream.http.breaker, logger, { now: clock })),
-      metricsRoute(metrics),
-      streamRoute({ live, gate, maxBodyBytes: config.maxBodyBytes }),
-      graphqlRoute({ apollo, services, gate, maxBodyBytes: config.maxBodyBytes, requestTimeoutMs: config.requestTimeoutMs, requestLog }),
-      exportRoute({
-        gate,
-        client: upstream.client,
-        pageSize: options.upstream.pageSize,
-        concurrency: config.exportConcurrency,
-        logger,
-        requestLog,
-        timeoutMs: config.hostileLoad.exportTimeoutMs,
-      }),
-    );
-    const url = await listen(server, config.port, config.host);
+    routes.push(...routesFor(options, { upstream, services, observability, door, live, apollo, clock }));
+    const url = await listen(server, options.config.port, options.config.host);
     lifecycle.ready();
     let closing: Promise<void> | undefined;
     return {
       url,
       server,
       upstream,
-      metrics,
+      metrics: observability.metrics,
       lifecycle,
       live,
       close() {
         closing ??= (async () => {
           lifecycle.drain();
-          // Streams never finish on their own: end them first, or the HTTP drain waits for them.
-          live.close();
-          await liveSockets.close();
-          await apollo.stop(); // drains in-flight requests and closes the HTTP server
-          await upstream.close();
+          await stopFeatures();
           lifecycle.stopped();
         })();
         return closing;
@@ -202,10 +261,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     };
   } catch (error) {
     lifecycle.failed(error);
-    live.close();
-    await liveSockets.close().catch(() => undefined);
-    await apollo.stop().catch(() => undefined);
-    await upstream.close().catch(() => undefined);
+    await stopFeatures().catch(() => undefined);
     throw error;
   }
 }
