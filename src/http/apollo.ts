@@ -25,7 +25,13 @@ import { resolvers } from '../graphql/resolvers/index';
 import { loadTypeDefs } from '../graphql/schema';
 import { useCacheControl } from '../graphql/plugins/cache-control';
 import { useOperationTypes } from '../graphql/plugins/operation-types';
-import { loadTrustedDocuments, trustedDocumentRefusal, useTrustedDocuments } from '../graphql/plugins/trusted-documents';
+import {
+  loadTrustedDocuments,
+  trustedDocumentRefusal,
+  useTrustedDocuments,
+  type TrustedDocuments,
+  type TrustedDocumentsMode,
+} from '../graphql/plugins/trusted-documents';
 import type { HttpSettings } from './settings';
 
 export interface ApolloOptions {
@@ -37,7 +43,8 @@ export interface ApolloOptions {
   maxTokens: number;
   plugins?: ApolloServerPlugin<GatewayContext>[];
   /** Persisted operations (TRUSTED_DOCUMENTS): the manifest is read and checked at start-up. */
-  trustedDocuments?: HttpSettings['trustedDocuments'];
+  /** The loaded manifest and how it is enforced; absent when TRUSTED_DOCUMENTS is off. */
+  trustedDocuments?: LoadedTrustedDocuments | undefined;
 }
 
 /**
@@ -92,12 +99,21 @@ interface TrustedDocumentsSetup {
   refusal: Refusal | undefined;
 }
 
-/** Trusted documents, or nothing when off; a missing or malformed manifest fails start-up. */
-function trustedDocumentsSetup(settings: ApolloOptions['trustedDocuments']): TrustedDocumentsSetup {
-  if (!settings || settings.mode === 'off') return { plugins: [], refusal: undefined };
+export interface LoadedTrustedDocuments {
+  mode: Exclude<TrustedDocumentsMode, 'off'>;
+  documents: TrustedDocuments;
+}
+
+/** The manifest, read once at start-up (a missing or malformed one fails it), or nothing when off. */
+export function loadTrustedDocumentsSetting(settings: HttpSettings['trustedDocuments']): LoadedTrustedDocuments | undefined {
+  if (!settings || settings.mode === 'off') return undefined;
   if (settings.file === undefined) throw new Error(`TRUSTED_DOCUMENTS=${settings.mode} needs TRUSTED_DOCUMENTS_FILE`);
-  const { mode } = settings;
-  const documents = loadTrustedDocuments(settings.file);
+  return { mode: settings.mode, documents: loadTrustedDocuments(settings.file) };
+}
+
+function trustedDocumentsSetup(loaded: LoadedTrustedDocuments | undefined): TrustedDocumentsSetup {
+  if (!loaded) return { plugins: [], refusal: undefined };
+  const { mode, documents } = loaded;
   return {
     plugins: [useTrustedDocuments<GatewayContext>(mode, documents)],
     refusal: (request) => trustedDocumentRefusal(mode, documents, request),
@@ -143,7 +159,9 @@ export function createApolloServer(options: ApolloOptions): ApolloServer<Gateway
       // main.ts owns SIGTERM/SIGINT: Apollo's own handler (on outside NODE_ENV=test) raced it and held
       // an idle shutdown for the drain's whole 10 s grace.
       stopOnTerminationSignals: false,
-      includeStacktraceInErrorResponses: !options.production,
+      // Stack traces belong in the log (formatError logs unexpected errors), never in an answer: not
+      // even in demo mode, which people show to others and sometimes expose.
+      includeStacktraceInErrorResponses: false,
       // Apollo pretty-prints by default: a third more bytes and CPU on every response, for no reader.
       stringifyResult: (value) => JSON.stringify(value),
       formatError: formatError(options.production, log),

@@ -13,7 +13,7 @@ import { traceBatch, useGraphQLSpans, withSpanEvents } from '../telemetry/spans'
 import { createUpstream, type Upstream } from '../upstream/index';
 import type { UpstreamConfig } from '../upstream/options';
 import { Live, LIVE_DEFAULTS, type LiveSettings, type PollTrigger } from '../live/index';
-import { createApolloServer, formatError } from './apollo';
+import { createApolloServer, formatError, loadTrustedDocumentsSetting, type LoadedTrustedDocuments } from './apollo';
 import { AUTH_NONE_WARNING, createAuthenticator } from './auth/index';
 import { createClientGate, type ClientGateOptions } from './client-gate';
 import { heapAdmission } from './heap-admission';
@@ -99,12 +99,17 @@ function hostileLoadGuards(settings: HostileLoadSettings): Pick<ClientGateOption
 }
 
 /** Metrics, traces and the request log: what every other feature reports to. */
-function observabilityFor(options: GatewayOptions) {
+function observabilityFor(options: GatewayOptions, trusted: LoadedTrustedDocuments | undefined) {
   const tracing = options.telemetry?.tracing ?? false;
   const known = options.telemetry?.metrics;
+  // Operations are labelled by name only when the name is known: configured, the playground's, or a trusted document's.
   const metrics = new GatewayMetrics({
     ...known,
-    operationNames: [...(known?.operationNames ?? []), ...operationNamesOf(DEFAULT_TABS.map((tab) => tab.query))],
+    operationNames: [
+      ...(known?.operationNames ?? []),
+      ...operationNamesOf(DEFAULT_TABS.map((tab) => tab.query)),
+      ...(trusted?.documents.operationNames ?? []),
+    ],
   });
   const upstreamHooks = tracing ? withSpanEvents(metrics.upstreamHooks()) : metrics.upstreamHooks();
   const requestLog = new RequestLog(options.logger.child({ component: 'http' }), metrics);
@@ -154,7 +159,14 @@ function liveFor(options: GatewayOptions, services: GatewayServices, door: Door,
   return { live, sockets };
 }
 
-function apolloFor(options: GatewayOptions, server: Server, services: GatewayServices, observability: Observability, live: Live) {
+function apolloFor(
+  options: GatewayOptions,
+  server: Server,
+  services: GatewayServices,
+  observability: Observability,
+  live: Live,
+  trusted: LoadedTrustedDocuments | undefined,
+) {
   const { config, logger } = options;
   return createApolloServer({
     httpServer: server,
@@ -162,7 +174,7 @@ function apolloFor(options: GatewayOptions, server: Server, services: GatewaySer
     production: config.production,
     introspection: config.introspection,
     maxTokens: config.queryLimits.maxTokens,
-    trustedDocuments: config.trustedDocuments,
+    trustedDocuments: trusted,
     plugins: [
       useQueryLimits({ ...config.queryLimits, upstreamPageSize: options.upstream.pageSize, gatewayLimits: services.limits }),
       observability.requestLog.plugin(),
@@ -215,7 +227,8 @@ function routesFor(options: GatewayOptions, parts: RouteParts): Route[] {
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const lifecycle = new Lifecycle();
   const clock = options.clock ?? Date.now;
-  const observability = observabilityFor(options);
+  const trusted = loadTrustedDocumentsSetting(options.config.trustedDocuments);
+  const observability = observabilityFor(options, trusted);
   const upstream = createUpstream(options.upstream, options.logger.child({ component: 'upstream' }), observability.upstreamHooks, {
     now: clock,
   });
@@ -226,7 +239,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const routes: Route[] = [];
   const server = createHttpServer(routes, options.logger, options.config.hostileLoad);
   const { live, sockets } = liveFor(options, services, door, server);
-  const apollo = apolloFor(options, server, services, observability, live);
+  const apollo = apolloFor(options, server, services, observability, live, trusted);
   const stopFeatures = async (): Promise<void> => {
     // Streams never finish on their own: end them first, or the HTTP drain waits for them.
     live.close();

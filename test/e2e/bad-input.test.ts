@@ -34,7 +34,7 @@ describe('malformed requests', () => {
     ['malformed JSON', '{"query": "{ sessions { totalCount } }"', 'application/json', 400, /not valid JSON/],
     ['a JSON array', '[1, 2, 3]', 'application/json', 400, /.+/],
     ['a JSON body without a query', '{"foo": 1}', 'application/json', 400, /query/i],
-    ['a non-string query', '{"query": 42}', 'application/json', 400, /query/i],
+    ['a non-string query', '{"query": 42}', 'application/json', 400, /queries must be strings/],
     ['a non-object variables', '{"query": "{ sessions { totalCount } }", "variables": "x"}', 'application/json', 400, /variables/i],
     ['a text/plain body (CSRF prevention)', '{ sessions { totalCount } }', 'text/plain', 400, /.+/],
     ['a GraphQL syntax error', '{"query": "{ sessions { "}', 'application/json', 400, /Syntax Error/],
@@ -55,7 +55,7 @@ describe('malformed requests', () => {
       400,
       /search must be at most 256 characters/,
     ],
-  ])('%s → %d, no upstream call', async (_name, body, type, status, message) => {
+  ])('%s: refused, no upstream call', async (_name, body, type, status, message) => {
     const response = await raw(body, type);
     expect(response.status).toBe(status);
     expect(response.text).toMatch(message);

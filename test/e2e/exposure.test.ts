@@ -37,6 +37,19 @@ describe('CORS', () => {
   });
 });
 
+describe('outside production (the demo)', () => {
+  it('errors carry no stack trace either: it goes to the log', async () => {
+    const stack = await startStack();
+    try {
+      const bad = await stack.gql('{ session(id: "nope") { id } }');
+      expect(bad.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+      expect(JSON.stringify(bad)).not.toContain('stacktrace');
+    } finally {
+      await stack.close();
+    }
+  });
+});
+
 describe('in production', () => {
   it('errors carry no stack trace, no upstream endpoint, no URL', async () => {
     // A production configuration names an appliance (the stack then points the gateway at the simulator).

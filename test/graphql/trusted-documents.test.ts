@@ -96,6 +96,12 @@ describe('TRUSTED_DOCUMENTS=require with a codegen manifest', () => {
     expect(stack.sim.counters.total()).toBe(0);
   });
 
+  it("counts operations in metrics under their manifest entry's name", async () => {
+    expect((await post(stack, { documentId: sha256(COUNT) })).status).toBe(200);
+    const metrics = await stack.gateway.metrics.registry.metrics();
+    expect(metrics).toMatch(/veeam_gateway_graphql_requests_total\{operation="SessionCount",client="none",outcome="success"\} [1-9]/);
+  });
+
   it('refuses an unknown id with PERSISTED_QUERY_NOT_FOUND', async () => {
     const result = await post(stack, { documentId: sha256('something else') });
     expect(result.status).toBe(400);

@@ -46,6 +46,8 @@ export async function startLiveStack(env: Record<string, string> = {}): Promise<
         webSocketImpl: WebSocket,
         retryAttempts: 0,
         lazy: false,
+        // A refused connection is asserted by the tests through their subscriptions; not logged here.
+        onNonLazyError: () => undefined,
         ...(connectionParams ? { connectionParams } : {}),
       });
       clients.push(client);

@@ -82,6 +82,11 @@ export class TrustedDocuments {
     }
   }
 
+  /** The names of the manifest's operations: the metric labels operations are counted under. */
+  get operationNames(): string[] {
+    return [...new Set([...this.byKey.values()].flatMap((document) => (document.name ? [document.name] : [])))];
+  }
+
   /** A document by its manifest id or the SHA-256 (hex) of its body. */
   lookup(idOrHash: string): TrustedDocument | undefined {
     return this.byKey.get(idOrHash) ?? this.byKey.get(idOrHash.replace(/^sha256:/, ''));
