@@ -2,6 +2,7 @@
  * The interceptors' decision parts on their own, with injected clocks and randomness (no sleeping).
  * The fault suite exercises the composed chain end to end against the simulator.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import {
   CircuitOpenError,
   UpstreamAbortedError,
@@ -162,6 +163,28 @@ describe('fair queue', () => {
     enter(queue, log, 'dashboard', 'dashboard');
     expect(log).toEqual(['running', 'e3:UpstreamOverloadedError']);
     expect(queue.waiting).toBe(3);
+  });
+
+  it("starts a queued call in its caller's async context, not in the context of the call that freed the slot", () => {
+    const queue = new FairQueue({ maxConcurrent: 1, maxQueue: 5 });
+    const request = new AsyncLocalStorage<string>();
+    const seen: Array<string | undefined> = [];
+    request.run('request A', () =>
+      queue.enter(
+        { endpoint: 'GET /sessions', clientId: 'a' },
+        () => seen.push(request.getStore()),
+        () => undefined,
+      ),
+    );
+    request.run('request B', () =>
+      queue.enter(
+        { endpoint: 'GET /sessions', clientId: 'b' },
+        () => seen.push(request.getStore()),
+        () => undefined,
+      ),
+    );
+    request.run('request A', () => queue.release()); // A's call ends: B's queued call takes the slot
+    expect(seen).toEqual(['request A', 'request B']);
   });
 
   it('drops a queued call whose caller aborts', () => {

@@ -4,6 +4,7 @@
  * export calls delays another client's call by at most one turn. High-priority calls (readiness,
  * token) go first. undici's Pool queues without bound and in arrival order, hence this interceptor.
  */
+import { AsyncResource } from 'node:async_hooks';
 import { UpstreamAbortedError, UpstreamOverloadedError } from '../errors';
 import { contextOf, type Interceptor, type UpstreamCallContext } from '../transport';
 import { failCall, ForwardingHandler } from './handler';
@@ -57,19 +58,23 @@ export class FairQueue {
     if (this.queued >= this.options.maxQueue && !this.evictForFairness(clientId)) {
       return fail(new UpstreamOverloadedError(endpoint, this.options.maxQueue));
     }
+    // A queued call starts from another call's completion: run it in its own caller's async context,
+    // or its spans and request-scoped state land in whichever request freed the slot.
+    const startAsCaller = AsyncResource.bind(start);
+    const failAsCaller = AsyncResource.bind(fail);
     const onAbort = (): void => {
-      if (this.remove(waiter)) fail(new UpstreamAbortedError(endpoint, signal?.reason));
+      if (this.remove(waiter)) failAsCaller(new UpstreamAbortedError(endpoint, signal?.reason));
     };
     const waiter: Waiter = {
       clientId,
       endpoint,
       start: () => {
         signal?.removeEventListener('abort', onAbort);
-        start();
+        startAsCaller();
       },
       fail: (error) => {
         signal?.removeEventListener('abort', onAbort);
-        fail(error);
+        failAsCaller(error);
       },
     };
     signal?.addEventListener('abort', onAbort, { once: true });
