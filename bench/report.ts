@@ -40,6 +40,8 @@ export interface BenchReport {
     | undefined;
   /** What bench/hostile printed, when it exists. */
   hostile: string | undefined;
+  /** What bench/compression printed: bytes and CPU ms of br and gzip per answer. */
+  compression: string | undefined;
 }
 
 /** Least-squares slope of RSS per minute: an upward trend is a leak. */
@@ -246,6 +248,9 @@ function markdown(report: BenchReport): string {
     '![p50 latency, floor vs gateway](latest.svg)',
     '',
     ...(report.hostile ? ['## Hostile load (bench/hostile)', '', '```', report.hostile, '```', ''] : []),
+    ...(report.compression
+      ? ['## Compression (bench/compression): bytes and CPU ms per answer', '', '```', report.compression, '```', '']
+      : []),
   ];
   return lines.join('\n');
 }

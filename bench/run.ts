@@ -352,9 +352,22 @@ async function main(): Promise<void> {
     repeatedDashboardCallsWithCache: repeatedDashboardCalls,
     soak,
     hostile: hostile(),
+    compression: compression(),
   };
   const files = await writeReport(report, join(__dirname, '..', '..', 'bench', 'results'));
   say(`\nwrote ${files.join(', ')}`);
+}
+
+/** bench/compression.ts: bytes saved against CPU spent by br and gzip on real answers. */
+function compression(): string | undefined {
+  if (process.env['BENCH_COMPRESSION'] === '0') return undefined;
+  say('running bench/compression …');
+  const result = spawnSync(process.execPath, [join(__dirname, 'compression.js')], {
+    env: process.env,
+    encoding: 'utf8',
+    timeout: 5 * 60_000,
+  });
+  return `${result.stdout}${result.status === 0 ? '' : `\n(exit ${result.status}) ${result.stderr}`}`.trim();
 }
 
 /** bench/hostile.ts (the hostile-load benchmark) when it exists: run it, keep what it printed. */
