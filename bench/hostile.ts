@@ -17,6 +17,8 @@ import { join } from 'node:path';
 import { Pool } from 'undici';
 import { sha256Hex } from '../src/http/auth/api-keys';
 import { drive, type CellResult } from './driver';
+import { FRAGMENT_BOMB, WIDE_ALIASES } from './hostile-documents';
+import { DASHBOARD_QUERY } from './workloads';
 
 export interface HostileMixOptions {
   /** The gateway, e.g. http://127.0.0.1:4000 */
@@ -53,25 +55,6 @@ const REFUSED_PAUSE_MS = 1_000;
  * 429s, not the hostile client's effect.
  */
 const WELL_BEHAVED_PACE_MS = 250;
-
-const SESSION_SCALARS = 'id name type rawType extendedType status rawStatus result rawResult reason usn startTime stopTime durationMs';
-
-function doubling(prefix: string, type: string, levels: number, last: string): string {
-  const fragments: string[] = [];
-  for (let i = 0; i < levels - 1; i += 1) fragments.push(`fragment ${prefix}${i} on ${type} { ...${prefix}${i + 1} ...${prefix}${i + 1} }`);
-  fragments.push(`fragment ${prefix}${levels - 1} on ${type} { ${last} }`);
-  return fragments.join('\n');
-}
-
-/** The review's 1.1 KB document: 2^12 × 2^12 fields when expanded naively. */
-export const FRAGMENT_BOMB = [
-  '{ sessions(page: {limit: 1}) { items { ...S0 } } }',
-  doubling('S', 'Session', 12, 'protectedItems { items { ...P0 } }'),
-  doubling('P', 'ProtectedItem', 12, 'id'),
-].join('\n');
-
-/** 30 aliases of 1,000 sessions with every scalar: an 11 MB answer at cost 150. */
-export const WIDE_ALIASES = `{ ${Array.from({ length: 30 }, (_, i) => `a${i}: sessions(page: {limit: 1000}) { items { ${SESSION_SCALARS} } }`).join(' ')} }`;
 
 export async function runHostileMix(options: HostileMixOptions): Promise<HostileMixResult> {
   const pool = new Pool(options.url, { connections: 256 });
@@ -188,8 +171,7 @@ async function main(): Promise<void> {
     url: gateway.ready.url,
     wellBehaved: { 'x-api-key': 'well-behaved-key' },
     hostile: { 'x-api-key': 'hostile-key' },
-    dashboardQuery: `query Dashboard { sessions(page: {limit: 50}) { items { id name type status startTime stopTime durationMs
-      protectedItems(page: {limit: 20}) { totalCount items { name status region } } } } }`,
+    dashboardQuery: DASHBOARD_QUERY,
     durationS,
     ...(process.env['HOSTILE_ONLY'] ? { only: process.env['HOSTILE_ONLY'].split(',') } : {}),
     alive: () => alive,

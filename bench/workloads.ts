@@ -49,13 +49,16 @@ async function getJson<T>(upstream: Upstream, path: string): Promise<T> {
 /** The upstream page size both sides respect (the appliance's Limit maximum is undocumented). */
 export const PAGE_SIZE = 200;
 
+/** The dashboard every benchmark drives: 50 newest sessions, the first 20 protected items of each. */
+export const DASHBOARD_QUERY = `query Dashboard { sessions(page: {limit: 50}) { items { id name type status startTime stopTime durationMs
+  protectedItems(page: {limit: 20}) { totalCount items { name status region } } } } }`;
+
 export function workloads(detailId: string, reportFrom: string, reportTo: string): Workload[] {
   return [
     {
       name: 'dashboard',
       description: '50 newest sessions with name, type, status, times, and the first 20 protected items of each',
-      query: `query Dashboard { sessions(page: {limit: 50}) { items { id name type status startTime stopTime durationMs
-        protectedItems(page: {limit: 20}) { totalCount items { name status region } } } } }`,
+      query: DASHBOARD_QUERY,
       variables: {},
       async floor(upstream) {
         const page = await getJson<Page<Session>>(upstream, '/sessions?Offset=0&Limit=50&Sort=startTimeDesc&Sort=usnDesc');

@@ -47,18 +47,26 @@ export interface ExportBody {
 }
 
 /** The items of a page's sessions, in the page's order, at most `max` rows. */
-async function itemRows(sessions: SessionDto[], options: ExportOptions, call: CallOptions, max: number): Promise<string> {
+async function itemRows(
+  sessions: SessionDto[],
+  options: ExportOptions,
+  call: CallOptions,
+  max: number,
+): Promise<{ text: string; rows: number }> {
   let text = '';
-  let left = max;
+  let rows = 0;
   await forEachSessionItems(
     sessions,
     { client: options.client, pageSize: options.pageSize, concurrency: options.concurrency, call },
     (session, items) => {
-      for (const item of items.slice(0, Math.max(left, 0))) text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
-      left -= items.length;
+      for (const item of items.slice(0, Math.max(max - rows, 0))) {
+        text += csvLine(ITEM_COLUMNS.map((c) => itemRecord(session, item)[c]));
+        rows += 1;
+      }
     },
+    () => rows < max,
   );
-  return text;
+  return { text, rows };
 }
 
 export async function serveExport(
@@ -108,16 +116,18 @@ export async function serveExport(
         if (!ndjson) await out.write(csvLine(items ? [...ITEM_COLUMNS] : [...SESSION_COLUMNS]));
       }
       pages += 1;
+      // Rows are counted where they are written: a quoted field may hold a CRLF of its own.
       let chunk = '';
+      let written = 0;
       if (items) {
-        chunk = await itemRows(sessions, options, call, left);
+        ({ text: chunk, rows: written } = await itemRows(sessions, options, call, left));
       } else {
         for (const session of sessions.slice(0, Math.min(sessions.length, left))) {
           const record = sessionRecord(session);
           chunk += ndjson ? `${JSON.stringify(record)}\n` : csvLine(SESSION_COLUMNS.map((c) => record[c]));
+          written += 1;
         }
       }
-      const written = chunk === '' ? 0 : (chunk.match(ndjson ? /\n/g : /\r\n/g)?.length ?? 0);
       rows += written;
       left -= written;
       await out?.write(chunk);

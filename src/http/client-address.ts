@@ -14,5 +14,6 @@ export function clientAddress(req: IncomingMessage, trustedProxies: number): str
     .map((entry) => entry.trim())
     .filter((entry) => entry !== '');
   // Each trusted proxy appended the address it saw: the n-th from the right is the client's.
-  return entries[entries.length - trustedProxies] ?? entries[0] ?? socketAddress;
+  // Fewer entries than trusted proxies: no trusted proxy vouches for any of them, so the socket's.
+  return entries[entries.length - trustedProxies] ?? socketAddress;
 }

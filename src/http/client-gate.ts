@@ -41,6 +41,14 @@ export const IN_FLIGHT_RETRY_AFTER_S = 1;
 /** `stream`: a live subscription (SSE), capped by the live hub's per-client subscription cap instead. */
 export type RequestKind = 'graphql' | 'export' | 'stream';
 
+/**
+ * The key a client's shares (rate limit, caps, upstream lane) are counted by: its identity, or,
+ * without client authentication, its address, so that anonymous callers do not share one bucket.
+ */
+export function shareKeyOf(identity: ClientIdentity, address: string): string {
+  return identity.mode === 'none' ? `${identity.id}@${address}` : identity.id;
+}
+
 /** An admitted client: its identity, and the key its shares are counted by (its address without authentication). */
 export interface AdmittedClient extends ClientIdentity {
   key: string;
@@ -129,7 +137,7 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
         return undefined;
       }
       // Without authentication every caller is "anonymous": shares are counted per address instead.
-      const client: AdmittedClient = { ...identity, key: identity.mode === 'none' ? `${identity.id}@${address}` : identity.id };
+      const client: AdmittedClient = { ...identity, key: shareKeyOf(identity, address) };
       const decision = options.limiter.take(client.key);
       if (!decision.allowed) {
         options.logger.info({ client: client.id, address, requestId }, 'client refused: rate limited');

@@ -15,7 +15,7 @@ import type { UpstreamConfig } from '../upstream/options';
 import { Live, LIVE_DEFAULTS, type LiveSettings, type PollTrigger } from '../live/index';
 import { createApolloServer, formatError, loadTrustedDocumentsSetting, type LoadedTrustedDocuments } from './apollo';
 import { AUTH_NONE_WARNING, createAuthenticator } from './auth/index';
-import { createClientGate, type ClientGateOptions } from './client-gate';
+import { AUTH_FAILURE_LIMIT, createClientGate, type ClientGateOptions } from './client-gate';
 import { heapAdmission } from './heap-admission';
 import { InFlightLimit } from './in-flight';
 import { createReadinessCheck } from './health';
@@ -124,20 +124,29 @@ function doorFor(options: GatewayOptions) {
   if (config.auth.mode === 'none') logger.warn(AUTH_NONE_WARNING);
   const authenticator = createAuthenticator(config.auth);
   const limiter = new RateLimiter(config.rateLimit);
+  // One budget of failed authentications per address, whichever door (HTTP or WebSocket) is tried.
+  const authFailures = new RateLimiter(AUTH_FAILURE_LIMIT);
   const gate = createClientGate({
     authenticator,
     limiter,
+    authFailures,
     corsOrigins: config.corsOrigins,
     logger: logger.child({ component: 'auth' }),
     ...hostileLoadGuards(config.hostileLoad),
   });
-  return { authenticator, limiter, gate };
+  return { authenticator, limiter, authFailures, gate };
 }
 
 type Door = ReturnType<typeof doorFor>;
 
 /** Live session updates: the one poller, and its WebSocket transport on the server's upgrades. */
-function liveFor(options: GatewayOptions, services: GatewayServices, door: Door, server: Server) {
+function liveFor(
+  options: GatewayOptions,
+  services: GatewayServices,
+  door: Door,
+  server: Server,
+  trusted: LoadedTrustedDocuments | undefined,
+) {
   const { config, logger } = options;
   const formatLiveError = formatError(config.production, logger.child({ component: 'live' }));
   const live = new Live({
@@ -148,12 +157,15 @@ function liveFor(options: GatewayOptions, services: GatewayServices, door: Door,
     logger: logger.child({ component: 'live' }),
     formatError: (error) => formatLiveError(error.toJSON(), error),
     ...(options.liveTrigger ? { trigger: options.liveTrigger } : {}),
+    trustedDocuments: trusted,
   });
   const sockets = attachWebSocket(server, {
     live,
     authenticator: door.authenticator,
     limiter: door.limiter,
+    authFailures: door.authFailures,
     maxPayloadBytes: config.maxBodyBytes,
+    trustProxyHops: config.hostileLoad.trustProxyHops,
     logger: logger.child({ component: 'live' }),
   });
   return { live, sockets };
@@ -238,7 +250,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   // The server exists before Apollo so that Apollo's drain plugin can close it on stop.
   const routes: Route[] = [];
   const server = createHttpServer(routes, options.logger, options.config.hostileLoad);
-  const { live, sockets } = liveFor(options, services, door, server);
+  const { live, sockets } = liveFor(options, services, door, server, trusted);
   const apollo = apolloFor(options, server, services, observability, live, trusted);
   const stopFeatures = async (): Promise<void> => {
     // Streams never finish on their own: end them first, or the HTTP drain waits for them.

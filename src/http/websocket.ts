@@ -17,6 +17,8 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { publicError } from '../graphql/errors';
 import { OperationRefused, type Live } from '../live/index';
 import { AuthError, type Authenticator, type ClientIdentity } from './auth/index';
+import { clientAddress } from './client-address';
+import { shareKeyOf } from './client-gate';
 import type { RateLimiter } from './rate-limit';
 import { requestIdOf } from './request-id';
 
@@ -24,6 +26,8 @@ export const WEBSOCKET_PATH = '/graphql';
 
 /** "Try again later": the standard close code for a server shedding a client it cannot keep up with. */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
+/** Too many failed authentications from the address: a 4xxx application close code, as 4401 is. */
+const TOO_MANY_FAILURES_CLOSE_CODE = 4429;
 /** graphql-ws's code for an unauthenticated connection. */
 export const UNAUTHENTICATED_CLOSE_CODE = 4401;
 /** A cut-off or shut-down client that is still reading gets this long to take its close frame. */
@@ -38,6 +42,10 @@ export interface WebSocketOptions {
   logger: Logger;
   /** Default CLOSE_GRACE_MS. */
   closeGraceMs?: number;
+  /** Proxies to trust for the client address (TRUST_PROXY), which keys anonymous clients' shares. */
+  trustProxyHops?: number;
+  /** Failed authentications per address, shared with the HTTP client gate: one budget for guessing. */
+  authFailures: RateLimiter;
 }
 
 export interface LiveWebSocket {
@@ -47,6 +55,8 @@ export interface LiveWebSocket {
 
 interface Connection {
   client: ClientIdentity;
+  /** What the connection's shares are counted by: the client, or its address without authentication. */
+  shareKey: string;
   /** Aborts the upstream calls of this connection's events when it closes. */
   gone: AbortController;
   requestId: string;
@@ -79,15 +89,24 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
       isProd: true,
       async onConnect(ctx) {
         const { socket, request } = ctx.extra;
+        const address = clientAddress(request, options.trustProxyHops ?? 0);
+        const requestId = requestIdOf(request);
+        const throttled = options.authFailures.peek(address);
+        if (!throttled.allowed) {
+          logger.warn({ address, requestId }, 'websocket client refused: too many failed authentications');
+          socket.close(TOO_MANY_FAILURES_CLOSE_CODE, `RATE_LIMITED: retry in ${throttled.retryAfterSeconds} s`);
+          return false;
+        }
         try {
           const client = await options.authenticator.authenticate(credentialHeaders(request, ctx.connectionParams));
           const gone = new AbortController();
           socket.once('close', () => gone.abort());
-          connections.set(socket, { client, gone, requestId: requestIdOf(request) });
+          connections.set(socket, { client, shareKey: shareKeyOf(client, address), gone, requestId });
           return true;
         } catch (error) {
           if (!(error instanceof AuthError)) throw error;
-          logger.info({ reason: error.message }, 'websocket client refused: not authenticated');
+          options.authFailures.take(address);
+          logger.warn({ reason: error.message, address, requestId }, 'websocket client refused: not authenticated');
           socket.close(UNAUTHENTICATED_CLOSE_CODE, `UNAUTHENTICATED: ${error.message}`.slice(0, 120));
           return false;
         }
@@ -95,7 +114,7 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
       onSubscribe(ctx, _id, payload) {
         const connection = connections.get(ctx.extra.socket);
         if (!connection) return [publicError(ErrorCode.UNAUTHENTICATED, 'Not authenticated.')];
-        const decision = options.limiter.take(connection.client.id);
+        const decision = options.limiter.take(connection.shareKey);
         if (!decision.allowed) return [publicError(ErrorCode.RATE_LIMITED, `Too many requests; retry in ${decision.retryAfterSeconds} s`)];
         try {
           const operation = live.check(payload);
@@ -123,6 +142,7 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
         return live.run(operation, {
           requestId: connection.requestId,
           clientId: connection.client.id,
+          shareKey: connection.shareKey,
           signal: connection.gone.signal,
           root: { sessionUpdateFeed: feed },
         });

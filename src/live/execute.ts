@@ -18,6 +18,8 @@ export type LiveResult = ExecutionResult & { [EVENT_ID]?: string };
 export interface Subscribing {
   requestId: string;
   clientId: string;
+  /** Whose shares the subscription counts against (the client, or its address without authentication). */
+  shareKey: string;
   /** Aborts when the connection closes. */
   signal: AbortSignal;
   root: LiveRoot;
@@ -77,6 +79,7 @@ export class LiveExecutor {
       createContext(this.services, {
         requestId: who.requestId,
         clientId: who.clientId,
+        shareKey: who.shareKey,
         signal: AbortSignal.any([who.signal, AbortSignal.timeout(this.eventTimeoutMs)]),
         deadline: Date.now() + this.eventTimeoutMs,
       });

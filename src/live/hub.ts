@@ -110,6 +110,8 @@ export class LiveHub {
 
   /** Ends every subscription quietly (shutdown) and stops the poller. */
   close(): void {
+    // Streams still waiting for a first poll (appliance down) must see the close, not wait forever.
+    this.markReady();
     for (const subscriber of [...this.subscribers]) subscriber.fail(undefined);
     this.options.trigger.stop();
   }

@@ -3,6 +3,7 @@
  * of the process (hub.ts), the checks a subscription document passes (operation.ts) and its per-event
  * execution (execute.ts). The transports (SSE, WebSocket) live in src/http and use only this.
  */
+import { trustedDocumentFor, type TrustedDocuments, type TrustedDocumentsMode } from '../graphql/plugins/trusted-documents';
 import { ErrorCode } from '../errors/catalogue';
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { ExecutionResult, FormattedExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
@@ -32,6 +33,8 @@ export interface LiveOptions {
   trigger?: PollTrigger;
   /** The gateway's error masking (the same as for queries). */
   formatError: (error: GraphQLError) => GraphQLFormattedError;
+  /** TRUSTED_DOCUMENTS, enforced for subscriptions as for queries; absent when off. */
+  trustedDocuments?: { mode: Exclude<TrustedDocumentsMode, 'off'>; documents: TrustedDocuments } | undefined;
 }
 
 export class Live {
@@ -68,7 +71,11 @@ export class Live {
   check(params: OperationParams): ReturnType<typeof checkOperation> {
     if (!this.schema)
       throw new OperationRefused([publicError(ErrorCode.UPSTREAM_UNAVAILABLE, 'The gateway is starting; try again shortly.')]);
-    return checkOperation(this.schema, params, this.options.limits);
+    const trusted = this.options.trustedDocuments;
+    if (!trusted) return checkOperation(this.schema, params, this.options.limits);
+    const decision = trustedDocumentFor(trusted.mode, trusted.documents, params);
+    if ('refuse' in decision) throw new OperationRefused([decision.refuse]);
+    return checkOperation(this.schema, { ...params, query: decision.query }, this.options.limits);
   }
 
   run(operation: ReturnType<typeof checkOperation>, who: Subscribing): Promise<LiveStream | ExecutionResult> {

@@ -30,6 +30,8 @@ export interface OperationLimits {
   maxDepth: number;
   maxAliases: number;
   maxCost: number;
+  /** Most list elements one event's answer may hold (MAX_QUERY_ROWS), as for a query. */
+  maxRows?: number;
   gateway: GatewayLimits;
 }
 
@@ -37,6 +39,9 @@ export interface OperationParams {
   query?: unknown;
   variables?: unknown;
   operationName?: unknown;
+  /** A trusted document's id: `extensions.persistedQuery.sha256Hash` or `documentId`. */
+  extensions?: unknown;
+  documentId?: unknown;
 }
 
 export interface CheckedOperation {
@@ -122,7 +127,7 @@ export function checkOperation(schema: GraphQLSchema, params: OperationParams, l
     try {
       return operationShape(schema, definition, walkOptions);
     } catch (error) {
-      if (error instanceof AnalysisTooLargeError) throw refuse(ErrorCode.QUERY_TOO_COSTLY, error.message, { maxVisits: error.maxVisits });
+      if (error instanceof AnalysisTooLargeError) throw refuse(ErrorCode.QUERY_TOO_LARGE, error.message, { maxVisits: error.maxVisits });
       throw error;
     }
   };
@@ -144,6 +149,13 @@ export function checkOperation(schema: GraphQLSchema, params: OperationParams, l
     .filter((field) => field.name === 'session')
     .flatMap((field) => field.nodes.flatMap((node) => node.selectionSet?.selections ?? []));
   const event = shapeOf(eventAsQuery(sessionSelections));
+  if (limits.maxRows !== undefined && event.rows > limits.maxRows) {
+    throw refuse(
+      ErrorCode.QUERY_TOO_LARGE,
+      `Each event of this subscription could hold ${event.rows} rows; the limit is ${limits.maxRows}. Ask for smaller pages or fewer aliases.`,
+      { rows: event.rows, maxRows: limits.maxRows },
+    );
+  }
   const costPerEvent = Math.max(0, event.cost - 1);
   if (costPerEvent > limits.maxCost) {
     throw refuse(

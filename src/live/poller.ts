@@ -61,11 +61,17 @@ export interface PollTrigger {
 export function intervalTrigger(intervalMs: number): PollTrigger {
   let timer: NodeJS.Timeout | undefined;
   let running = false;
+  // A stop and start while a poll is in flight must not start a second loop beside the first.
+  let polling = false;
   return {
     start(poll) {
       running = true;
+      if (polling || timer) return;
       const loop = (): void => {
+        timer = undefined;
+        polling = true;
         void poll().finally(() => {
+          polling = false;
           if (!running) return;
           timer = setTimeout(loop, intervalMs);
           timer.unref();

@@ -57,8 +57,10 @@ export async function forEachSessionItems(
   sessions: readonly SessionDto[],
   options: FanOutOptions,
   visit: (session: SessionDto, items: ProtectedItemDto[]) => void,
+  /** Asked before each batch: false stops the fan-out (a preview has its rows), no further call. */
+  wanted: () => boolean = () => true,
 ): Promise<void> {
-  for (let i = 0; i < sessions.length; i += options.concurrency) {
+  for (let i = 0; i < sessions.length && wanted(); i += options.concurrency) {
     const batch = sessions.slice(i, i + options.concurrency);
     const items = await Promise.all(batch.map((session) => allItems(options.client, session, options.pageSize, options.call)));
     batch.forEach((session, j) => visit(session, items[j] ?? []));

@@ -1,7 +1,7 @@
 /**
  * What each REST API revision knows: the one table the simulator consults for everything that
  * differs between revisions (session types, session fields, query parameters, page fields).
- * Facts from shared/veeam-api: the 1.0-rev0 spec, what its `x-later-revision-facts` record of the
+ * Facts from the vendored contract (src/upstream/spec): the 1.0-rev0 spec, what its `x-later-revision-facts` record of the
  * 1.7-rev0 reference, and real clients' samples. A revision knows all that its predecessors added.
  */
 

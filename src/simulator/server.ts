@@ -1,7 +1,7 @@
 /**
  * The simulator's HTTP(S) server: routing, the x-api-version window, bearer checks, fault knobs,
  * counters, and the admin surface for out-of-process benchmarks. Faithful to the contract in
- * shared/veeam-api, not to the gateway's convenience.
+ * the vendored spec (src/upstream/spec) and the Help Center, not to the gateway's convenience.
  */
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';

@@ -17,6 +17,9 @@ import {
   type Span,
   type TextMapGetter,
 } from '@opentelemetry/api';
+
+/** A client chooses its operation name: a 900 KB one must not become a 900 KB log line or span attribute. */
+export const MAX_OPERATION_NAME_LENGTH = 128;
 import type { UpstreamHooks } from '../upstream/index';
 
 /** The instrumentation scope of the gateway's spans. */
@@ -78,12 +81,12 @@ export function useGraphQLSpans(): ApolloServerPlugin<BaseContext> {
         async didResolveOperation({ operationName, operation }) {
           trace.getSpan(parent)?.setAttributes({
             ...(operation ? { 'graphql.operation.type': operation.operation } : {}),
-            ...(operationName ? { 'graphql.operation.name': operationName } : {}),
+            ...(operationName ? { 'graphql.operation.name': operationName.slice(0, MAX_OPERATION_NAME_LENGTH) } : {}),
           });
         },
         async executionDidStart({ operationName }) {
           const span = start('graphql.execute');
-          if (operationName) span.setAttribute('graphql.operation.name', operationName);
+          if (operationName) span.setAttribute('graphql.operation.name', operationName.slice(0, MAX_OPERATION_NAME_LENGTH));
           return {
             async executionDidEnd(error?: Error) {
               endWith(span, error);

@@ -205,14 +205,16 @@ export function parseJson<T>(text: string, endpoint: string): T | undefined {
   } catch {
     throw new UpstreamBadResponseError(endpoint, 'body is not JSON');
   }
-  for (const match of text.matchAll(LONG_LITERAL)) {
-    const digits = match[1] ?? '';
-    if (!Number.isSafeInteger(Number(digits))) {
-      throw new UpstreamBadResponseError(
-        endpoint,
-        `the integer ${digits.slice(0, 24)} exceeds 2^53 - 1, the largest the gateway keeps exact`,
-      );
-    }
+  // The regex is a cheap first look; it also sees digits inside strings (a log message), so a hit is
+  // confirmed on the parsed numbers themselves before the body is refused.
+  const suspect = [...text.matchAll(LONG_LITERAL)].some((match) => !Number.isSafeInteger(Number(match[1] ?? '')));
+  if (suspect) {
+    JSON.parse(text, (_key, parsed: unknown) => {
+      if (typeof parsed === 'number' && Number.isInteger(parsed) && !Number.isSafeInteger(parsed)) {
+        throw new UpstreamBadResponseError(endpoint, `the integer ${parsed} exceeds 2^53 - 1, the largest the gateway keeps exact`);
+      }
+      return parsed;
+    });
   }
   return value;
 }

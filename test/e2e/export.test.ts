@@ -7,8 +7,9 @@ import { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { brotliDecompressSync, gunzipSync } from 'node:zlib';
+import { brotliDecompressSync, constants as zlibConstants, gunzipSync } from 'node:zlib';
 import { parse } from 'csv-parse';
+import { parse as parseCsvText } from 'csv-parse/sync';
 import { request } from 'undici';
 import { csvLine } from '../../src/exports/formats';
 import { startStack, type Stack } from '../helpers/stack';
@@ -47,33 +48,9 @@ async function readUntilFailure(path: string, headers: Record<string, string> = 
   return { status: response.statusCode, headers: response.headers, bytes: Buffer.concat(chunks), error };
 }
 
-/** RFC 4180 parsing, enough for the test: quoted fields with doubled quotes and embedded commas. */
+/** A real CSV reader (csv-parse), as reporting tools read the exports; the #ERROR trailer is a short row. */
 function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i += 1) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"';
-        i += 1;
-      } else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') {
-      row.push(field);
-      field = '';
-    } else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = '';
-      i += 1;
-    } else field += c;
-  }
-  return rows;
+  return parseCsvText(text, { record_delimiter: '\r\n', relax_column_count: true }) as string[][];
 }
 
 describe('GET /export/sessions.csv', () => {
@@ -179,6 +156,10 @@ describe('GET /export/sessions.csv', () => {
     const response = await readUntilFailure('/export/sessions.csv', { 'accept-encoding': 'gzip' });
     expect(response.headers['content-encoding']).toBe('gzip');
     expect(response.error).toBeDefined();
+    // What arrived before the cut decodes, and ends with the machine-readable trailer.
+    const text = gunzipSync(response.bytes, { finishFlush: zlibConstants.Z_SYNC_FLUSH }).toString('utf8');
+    const rows = parseCsv(text);
+    expect(rows[rows.length - 1]).toEqual(['#ERROR', 'UPSTREAM_ERROR', 'The Veeam appliance failed (500)']);
   });
 
   it('stops after `limit` rows for a preview, asking the appliance for no more', async () => {

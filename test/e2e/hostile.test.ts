@@ -9,23 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { sha256Hex } from '../../src/http/auth/index';
+import { doubling, FRAGMENT_BOMB, SESSION_SCALARS } from '../../bench/hostile-documents';
 import { startStack, type Stack } from '../helpers/stack';
-
-const SESSION_SCALARS = 'id name type rawType extendedType status rawStatus result rawResult reason usn startTime stopTime durationMs';
-
-/** `levels` fragments on `type`, each spreading the next twice; the last selects `last`. */
-function doubling(prefix: string, type: string, levels: number, last: string): string {
-  const fragments: string[] = [];
-  for (let i = 0; i < levels - 1; i += 1) fragments.push(`fragment ${prefix}${i} on ${type} { ...${prefix}${i + 1} ...${prefix}${i + 1} }`);
-  fragments.push(`fragment ${prefix}${levels - 1} on ${type} { ${last} }`);
-  return fragments.join('\n');
-}
-
-export const FRAGMENT_BOMB = [
-  '{ sessions(page: {limit: 1}) { items { ...S0 } } }',
-  doubling('S', 'Session', 12, 'protectedItems { items { ...P0 } }'),
-  doubling('P', 'ProtectedItem', 12, 'id'),
-].join('\n');
 
 const aliases = (count: number, field: (i: number) => string): string =>
   `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${field(i)}`).join(' ')} }`;

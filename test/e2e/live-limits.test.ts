@@ -68,6 +68,39 @@ describe('without a credential (AUTH_MODE=apikey)', () => {
   });
 });
 
+describe('without client authentication', () => {
+  let stack: LiveStack;
+
+  beforeAll(async () => {
+    // One proxy in front: the client address is the X-Forwarded-For entry it appends.
+    stack = await startLiveStack({ LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: '1', TRUST_PROXY: '1' });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it("counts the subscription cap per address, so one anonymous caller cannot use up everyone's", async () => {
+    const from = (address: string) => stack.sse({ 'x-forwarded-for': address });
+    const first = new Collector();
+    const stopFirst = from('192.0.2.1').subscribe({ query: WATCH }, first.sink());
+    await until(() => stack.gateway.live.stats().subscribers === 1, 'the first subscriber');
+    const sameAddress = new Collector();
+    from('192.0.2.1').subscribe({ query: WATCH }, sameAddress.sink());
+    await until(() => sameAddress.errors.length > 0, 'the refusal of a second subscription from the same address');
+    expect(sameAddress.errors).toEqual([
+      expect.objectContaining({ extensions: expect.objectContaining({ code: 'LIVE_TOO_MANY_SUBSCRIPTIONS' }) }),
+    ]);
+    const otherAddress = new Collector();
+    const stopOther = from('192.0.2.2').subscribe({ query: WATCH }, otherAddress.sink());
+    await until(() => stack.gateway.live.stats().subscribers === 2, 'a subscriber from another address');
+    expect(otherAddress.errors).toEqual([]);
+    stopFirst();
+    stopOther();
+    await until(() => stack.gateway.live.stats().subscribers === 0, 'unsubscribed');
+  });
+});
+
 describe('bounds', () => {
   const WINDOW = 5;
   let stack: LiveStack;
@@ -125,6 +158,18 @@ describe('bounds', () => {
     expect(response.statusCode).toBe(400);
     const body = (await response.body.json()) as { errors: Array<{ extensions: { code: string } }> };
     expect(body.errors[0]?.extensions.code).toBe('QUERY_TOO_COSTLY');
+  });
+
+  it('refuses a selection whose events could hold more than MAX_QUERY_ROWS rows, as for a query', async () => {
+    const items = Array.from({ length: 12 }, (_, i) => `i${i}: protectedItems(page: { limit: 1000 }) { items { name } }`).join(' ');
+    const response = await request(`${stack.gateway.url}/graphql/stream`, {
+      method: 'POST',
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `subscription { sessionUpdates { session { ${items} } } }` }),
+    });
+    expect(response.statusCode).toBe(400);
+    const body = (await response.body.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('QUERY_TOO_LARGE');
   });
 
   it('answers a subscription sent to POST /graphql with OPERATION_NOT_SUPPORTED, without an upstream call', async () => {
@@ -185,5 +230,32 @@ describe('bounds', () => {
     const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
     socket.resume();
     expect([1013, 1006]).toContain(await closed);
+  });
+});
+
+describe('guessing keys over WebSocket', () => {
+  let stack: LiveStack;
+
+  beforeAll(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'live-keys-')), 'keys');
+    writeFileSync(file, `dashboards ${sha256Hex('the-real-key-0123456789abcdef')}\n`);
+    stack = await startLiveStack({ AUTH_MODE: 'apikey', API_KEYS_FILE: file });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('is throttled per address like HTTP: after 10 failures the connection is refused before authentication', async () => {
+    const closeCodes: Array<number | undefined> = [];
+    for (let attempt = 0; attempt < 11; attempt += 1) {
+      const refused = new Collector();
+      stack.ws({ 'x-api-key': `guess-${attempt}` }).subscribe({ query: WATCH }, refused.sink());
+      await until(() => refused.errors.length > 0, `attempt ${attempt} to be refused`);
+      closeCodes.push((refused.errors[0] as { code?: number }).code);
+    }
+    expect(closeCodes.slice(0, 10)).toEqual(Array.from({ length: 10 }, () => 4401));
+    expect(closeCodes[10]).toBe(4429);
+    expect(stack.sim.counters.total()).toBe(0);
   });
 });

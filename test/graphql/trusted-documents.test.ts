@@ -102,6 +102,18 @@ describe('TRUSTED_DOCUMENTS=require with a codegen manifest', () => {
     expect(metrics).toMatch(/veeam_gateway_graphql_requests_total\{operation="SessionCount",client="none",outcome="success"\} [1-9]/);
   });
 
+  it('refuses an unlisted subscription on the live transport too, before any upstream call', async () => {
+    const response = await request(`${stack.gateway.url}/graphql/stream`, {
+      method: 'POST',
+      headers: { accept: 'text/event-stream', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'subscription Unlisted { sessionUpdates { usn } }' }),
+    });
+    expect(response.statusCode).toBe(400);
+    const body = (await response.body.json()) as { errors: Array<{ extensions: { code: string } }> };
+    expect(body.errors[0]?.extensions.code).toBe('OPERATION_NOT_TRUSTED');
+    expect(stack.sim.counters.total()).toBe(0);
+  });
+
   it('refuses an unknown id with PERSISTED_QUERY_NOT_FOUND', async () => {
     const result = await post(stack, { documentId: sha256('something else') });
     expect(result.status).toBe(400);

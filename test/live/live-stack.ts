@@ -9,7 +9,7 @@ import { loadConfig, type Config } from '../../src/config/config';
 import { startGateway, type Gateway } from '../../src/http/gateway';
 import { ManualTrigger } from '../../src/live/index';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { captureLogs, TEST_API_VERSION, upstreamConfigFor } from '../helpers/upstream';
+import { captureLogs, TEST_API_VERSION, until, upstreamConfigFor } from '../helpers/upstream';
 
 export interface LiveStack {
   sim: Simulator;
@@ -61,14 +61,7 @@ export async function startLiveStack(env: Record<string, string> = {}): Promise<
   };
 }
 
-/** Waits for a condition the test cannot await directly (a subscription registered on the server). */
-export async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-}
+export { until };
 
 export interface Update {
   usn: string;

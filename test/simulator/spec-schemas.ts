@@ -119,7 +119,7 @@ const CORRECTIONS: ReadonlyArray<{ why: string; apply(defs: Definitions): void }
   },
 ];
 
-/** What later revisions add to the 1.0-rev0 schemas (shared/veeam-api), applied from that revision on. */
+/** What later revisions add to the 1.0-rev0 schemas (src/upstream/spec and its x-later-revision-facts), applied from that revision on. */
 const OVERLAY: ReadonlyArray<{ from: Revision; why: string; apply(defs: Definitions): void }> = [
   {
     from: '1.5-rev0',

@@ -92,6 +92,16 @@ describe('circuit breaker', () => {
     expect(b.state).toBe('closed');
   });
 
+  it('stays half-open when the probe ends without an answer (its caller left)', async () => {
+    const b = breaker();
+    for (let i = 0; i < 3; i += 1) await b.run('x', fail).catch(() => undefined);
+    now = 1_000;
+    await expect(b.run('x', () => Promise.reject(new UpstreamAbortedError('x', null)))).rejects.toBeInstanceOf(UpstreamAbortedError);
+    expect(b.state).toBe('half-open');
+    await expect(b.run('x', ok)).resolves.toBe('ok'); // the next call probes, and the answer closes it
+    expect(b.state).toBe('closed');
+  });
+
   it('refuses a second call while the probe is in flight', async () => {
     const b = breaker();
     for (let i = 0; i < 3; i += 1) await b.run('x', fail).catch(() => undefined);

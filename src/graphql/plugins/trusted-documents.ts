@@ -108,13 +108,6 @@ export function loadTrustedDocuments(path: string): TrustedDocuments {
   return new TrustedDocuments(parseManifest(json, `TRUSTED_DOCUMENTS_FILE (${path})`));
 }
 
-/** The trusted document a request ran, for metrics and logs that name operations by manifest entry. */
-const resolved = new WeakMap<GraphQLRequest, TrustedDocument>();
-
-export function trustedDocumentOf(request: GraphQLRequest): TrustedDocument | undefined {
-  return resolved.get(request);
-}
-
 /** What a request says about its document, whatever the transport spelled it as. */
 interface DocumentRequest {
   id: string | undefined;
@@ -202,6 +195,20 @@ export function trustedDocumentRefusal(
   return typeof decision === 'object' && 'refuse' in decision ? decision.refuse : undefined;
 }
 
+/**
+ * The same decision for a transport outside Apollo (live updates over SSE and WebSocket): the text to
+ * run (the manifest's for a listed id), or the refusal.
+ */
+export function trustedDocumentFor(
+  mode: Exclude<TrustedDocumentsMode, 'off'>,
+  documents: TrustedDocuments,
+  params: { query?: unknown; extensions?: unknown; documentId?: unknown },
+): { query: unknown } | { refuse: GraphQLError } {
+  const decision = decide(mode, documents, describe(params.query, params.extensions, params.documentId));
+  if (decision === 'as-usual') return { query: params.query };
+  return 'refuse' in decision ? decision : { query: decision.run.body };
+}
+
 /** Runs listed documents by id: the manifest's text replaces whatever was sent with the id. */
 export function useTrustedDocuments<TContext extends object>(
   mode: Exclude<TrustedDocumentsMode, 'off'>,
@@ -214,7 +221,6 @@ export function useTrustedDocuments<TContext extends object>(
       request.query = decision.run.body;
       // Apollo's own APQ store is not consulted for a listed document.
       if (request.extensions) delete request.extensions['persistedQuery'];
-      resolved.set(request, decision.run);
     },
   };
 }

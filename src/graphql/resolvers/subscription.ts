@@ -66,7 +66,8 @@ export const Subscription: SubscriptionResolvers = {
       const request = validated(() => ({
         filter: sessionFilter(args.filter),
         afterUsn: afterUsnArgument(args.afterUsn),
-        clientId: context.clientId,
+        // The per-client subscription cap counts the share key: anonymous callers apart by address.
+        clientId: context.call.clientId,
       }));
       return validated(() => root.sessionUpdateFeed.open(request));
     },

@@ -13,14 +13,12 @@ import { Kind, parse } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../../graphql/context';
 import type { GatewayMetrics, ObservedRoute, RefusalReason } from '../../telemetry/metrics';
-import { endRequestSpan, startRequestSpan } from '../../telemetry/spans';
+import { endRequestSpan, MAX_OPERATION_NAME_LENGTH, startRequestSpan } from '../../telemetry/spans';
 
 export type Outcome = 'success' | 'partial' | 'error';
 
 /** Client-supplied names and versions are cut to this length before they reach a log line. */
 const MAX_CLIENT_HEADER_LENGTH = 64;
-/** A client chooses its operation name: a 900 KB one must not become a 900 KB log line. */
-const MAX_OPERATION_NAME_LENGTH = 128;
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/;
 
 /** The refusal each public code stands for; a 401, 413 or 429 is recognised by its status alone. */

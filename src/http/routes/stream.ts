@@ -67,6 +67,8 @@ async function readParams(
       query: url.searchParams.get('query') ?? undefined,
       operationName: url.searchParams.get('operationName') ?? undefined,
       variables: parseJsonParam(url.searchParams.get('variables'), 'variables'),
+      extensions: parseJsonParam(url.searchParams.get('extensions'), 'extensions'),
+      documentId: url.searchParams.get('documentId') ?? undefined,
     };
   }
   const body = await readJsonBody(req, maxBodyBytes);
@@ -143,6 +145,7 @@ export function streamRoute(options: StreamRouteOptions): Route {
         const outcome = await live.run(operation, {
           requestId,
           clientId: client.id,
+          shareKey: client.key,
           signal: gone.signal,
           root: { sessionUpdateFeed: feed },
         });

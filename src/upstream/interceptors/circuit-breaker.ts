@@ -80,12 +80,15 @@ export class CircuitBreaker {
     return { probe };
   }
 
-  /** How an admitted call went. A probe that the appliance answered at all closes the circuit. */
+  /**
+   * How an admitted call went. Only an answer from the appliance closes the circuit: a probe that
+   * ended neutral (its caller left, the queue shed it) frees the probe slot and the next call probes.
+   */
   record(outcome: Outcome, probe: boolean, failure?: UpstreamError): void {
     if (probe) this.probing = false;
     if (outcome === 'failure' && failure) this.lastFailureSeen = failure;
     if (outcome === 'failure') this.failed(probe);
-    else if (outcome === 'success' || probe) this.succeeded();
+    else if (outcome === 'success') this.succeeded();
   }
 
   /** Runs a promise-returning call through the breaker (tests, and callers outside the chain). */
@@ -96,7 +99,13 @@ export class CircuitBreaker {
       this.record('success', probe);
       return result;
     } catch (error) {
-      this.record(isApplianceFailure(error) ? 'failure' : 'neutral', probe, error instanceof UpstreamError ? error : undefined);
+      // A 4xx is the appliance answering: as much a sign of life as a 2xx.
+      const answered = error instanceof UpstreamHttpError && error.status < 500;
+      this.record(
+        isApplianceFailure(error) ? 'failure' : answered ? 'success' : 'neutral',
+        probe,
+        error instanceof UpstreamError ? error : undefined,
+      );
       throw error;
     }
   }

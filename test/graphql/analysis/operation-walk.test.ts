@@ -7,6 +7,7 @@ import { buildSchema, Kind, Lexer, parse, Source, TokenKind, type FragmentDefini
 import { AnalysisTooLargeError, walkOperation } from '../../../src/graphql/analysis/operation-walk';
 import { operationShape } from '../../../src/graphql/analysis/query-cost';
 import { loadTypeDefs } from '../../../src/graphql/schema';
+import { doubling, FRAGMENT_BOMB } from '../../../bench/hostile-documents';
 
 const schema = buildSchema(loadTypeDefs());
 
@@ -31,21 +32,6 @@ const shape = (query: string, maxVisits?: number) => {
   const { operation, fragments } = parts(query);
   return operationShape(schema, operation, { variables: {}, fragments, upstreamPageSize: 200, ...(maxVisits ? { maxVisits } : {}) });
 };
-
-/** `levels` fragments on `type`, each spreading the next twice; the last selects `last`. */
-function doubling(prefix: string, type: string, levels: number, last: string): string {
-  const fragments: string[] = [];
-  for (let i = 0; i < levels - 1; i += 1) fragments.push(`fragment ${prefix}${i} on ${type} { ...${prefix}${i + 1} ...${prefix}${i + 1} }`);
-  fragments.push(`fragment ${prefix}${levels - 1} on ${type} { ${last} }`);
-  return fragments.join('\n');
-}
-
-/** The review's document: 12 doubling levels on Session, the last selecting items that start 12 more. */
-const FRAGMENT_BOMB = [
-  '{ sessions(page: {limit: 1}) { items { ...S0 } } }',
-  doubling('S', 'Session', 12, 'protectedItems { items { ...P0 } }'),
-  doubling('P', 'ProtectedItem', 12, 'id'),
-].join('\n');
 
 describe('walkOperation', () => {
   it('analyses the 1.1 KB doubling-fragment document in a few hundred steps, at its true cost', () => {
