@@ -4,6 +4,8 @@
  * the last `stats` (read from undici's diagnostics channels: the appliance budget, seen from outside).
  */
 import { subscribe } from 'node:diagnostics_channel';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { Writable } from 'node:stream';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/telemetry/logger';
@@ -31,8 +33,28 @@ function watchInflight(): { take(): number } {
   };
 }
 
+/**
+ * BENCH_ALLOCATIONS=<file>: samples every allocation (collected ones too, which --heap-prof leaves out)
+ * and writes a .heapprofile at exit: where the garbage collector's work comes from.
+ */
+function sampleAllocations(file: string | undefined): () => void {
+  if (!file) return () => undefined;
+  const session = new Session();
+  session.connect();
+  session.post('HeapProfiler.startSampling', {
+    samplingInterval: 16_384,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return () =>
+    session.post('HeapProfiler.stopSampling', (error, result) => {
+      if (!error) writeFileSync(file, JSON.stringify(result.profile));
+    });
+}
+
 async function main(): Promise<void> {
   const inflight = watchInflight();
+  const stopSampling = sampleAllocations(process.env['BENCH_ALLOCATIONS']);
   const config = { ...loadConfig(process.env), port: 0, host: '127.0.0.1' };
   // The per-request log line is part of the cost of a query: produce it, then drop it.
   const sink = new Writable({ write: (_chunk, _encoding, callback) => callback() });
@@ -50,6 +72,7 @@ async function main(): Promise<void> {
   });
   process.on('disconnect', () => {
     // Exit normally (not by signal) so that --cpu-prof writes its profile.
+    stopSampling();
     void running.stop().then(() => process.exit(0));
   });
 }

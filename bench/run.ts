@@ -8,7 +8,8 @@
  * Env: BENCH_QUICK=1 (a smoke run), BENCH_DURATION_S (8), BENCH_WARMUP_S (1), BENCH_SOAK_S (60; 0 skips),
  * BENCH_LATENCIES (0,10), BENCH_SESSIONS (5000), BENCH_COMPARE_CONNECTIONS (8: the budget compared
  * with the shipped default), BENCH_ONLY (workload names), BENCH_MODES (floor,cold,warm,budget),
- * BENCH_CPU_PROF=<dir> (profile the cold gateway with --cpu-prof).
+ * BENCH_CPU_PROF=<dir> (profile the cold gateway with --cpu-prof), BENCH_CONCURRENCIES (1,64: the cells to run),
+ * BENCH_NODE_FLAGS (extra V8 flags for the gateways, comma-separated).
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -38,6 +39,7 @@ const LATENCIES = list('BENCH_LATENCIES', '0,10').map(Number);
 const ONLY = list('BENCH_ONLY', 'dashboard,detail,report');
 const MODES = list('BENCH_MODES', 'floor,cold,warm,budget');
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
+const CONCURRENCIES = list('BENCH_CONCURRENCIES', '1,64').map(Number);
 /** The concurrencies per workload and mode; c=64 is the dashboard's throughput cell. */
 const CELLS: Record<Workload['name'], Partial<Record<Mode, number[]>>> = {
   dashboard: { floor: [1, 64], cold: [1, 64], warm: [1], budget: [1, 64] },
@@ -63,8 +65,8 @@ const say = (line: string): void => {
   process.stdout.write(`${line}\n`);
 };
 
-/** The gateway runs with the same V8 flags as `npm start` and the Docker image. */
-const GATEWAY_NODE_FLAGS = ['--max-old-space-size=192'];
+/** The gateway runs with the same V8 flags as `npm start` and the Docker image (BENCH_NODE_FLAGS adds some, for experiments). */
+const GATEWAY_NODE_FLAGS = ['--max-old-space-size=192', ...list('BENCH_NODE_FLAGS', '')];
 
 interface Ready {
   type: string;
@@ -248,18 +250,22 @@ async function main(): Promise<void> {
     await setLatency(origin, latencyMs);
     for (const workload of all) {
       const plan = CELLS[workload.name];
-      for (const concurrency of plan.floor ?? []) {
+      for (const concurrency of (plan.floor ?? []).filter((c) => CONCURRENCIES.includes(c))) {
         if (!MODES.includes('floor')) break;
         const runFloor = async (): Promise<void> => void (await workload.floor(upstream));
         await drive(runFloor, concurrency, WARMUP_S);
+        // The floor's own CPU (this process: its calls and their JSON), the least any client of the data spends.
+        const floorCpu = process.cpuUsage();
         const result = await drive(runFloor, concurrency, DURATION_S);
-        cells.push({ workload: workload.name, mode: 'floor', latencyMs, concurrency, result });
+        const spent = process.cpuUsage(floorCpu);
+        const cpuMsPerQuery = round((spent.user + spent.system) / 1000 / Math.max(1, result.requests + result.errors));
+        cells.push({ workload: workload.name, mode: 'floor', latencyMs, concurrency, result, cpuMsPerQuery });
         say(
-          `${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} floor   p50 ${result.p50} ms p99 ${result.p99} ms ${result.throughput}/s`,
+          `${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} floor   p50 ${result.p50} ms p99 ${result.p99} ms ${result.throughput}/s | cpu ${cpuMsPerQuery} ms/q`,
         );
       }
       for (const gateway of gateways) {
-        for (const concurrency of plan[gateway.mode] ?? []) {
+        for (const concurrency of (plan[gateway.mode] ?? []).filter((c) => CONCURRENCIES.includes(c))) {
           const runGateway = async (worker: number): Promise<void> => void (await gateway.gql(workload, worker));
           await drive(runGateway, concurrency, WARMUP_S);
           // Measured after the warm-up: CPU, calls and latencies are of the measured queries only.

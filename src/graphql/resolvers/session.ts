@@ -5,7 +5,8 @@ import { validated } from '../errors';
 import { protectedItemsArgs } from '../../sessions/normalise';
 import { emptyPage } from '../../sessions/pages';
 import { protectedItemId } from '../identity';
-import type { ProtectedItemPageModel } from '../models';
+import type { ProtectedItemModel, ProtectedItemPageModel } from '../models';
+import type { ProtectedItemDto } from '../../upstream/dto';
 import { isNoTime } from '../../upstream/time';
 
 /**
@@ -38,7 +39,7 @@ export const Session: SessionResolvers = {
     }
     const page = await context.loaders.protectedItems.load({ sessionId: session.id, sessionFinished: finished, ...normalised });
     // Each item is this (session, instance) pair: see ProtectedItem's identity rule in the schema.
-    return { ...page, items: page.items.map((item) => ({ sessionId: session.id, item })) };
+    return { ...page, items: page.items.map((item) => protectedItemModel(session.id, item)) };
   },
 
   log(session, _args, context) {
@@ -47,14 +48,21 @@ export const Session: SessionResolvers = {
   },
 };
 
+function protectedItemModel(sessionId: string, item: ProtectedItemDto): ProtectedItemModel {
+  return {
+    sessionId,
+    item,
+    instanceId: item.id,
+    name: item.name,
+    status: item.status == null ? null : toProtectedItemStatus(item.status),
+    rawStatus: item.status ?? null,
+    region: item.region ?? null,
+  };
+}
+
+/** Only `id` is computed on demand (an encoding); the other fields are the model's properties. */
 export const ProtectedItem: ProtectedItemResolvers = {
   id: ({ sessionId, item }) => protectedItemId(sessionId, item.id),
-  instanceId: ({ item }) => item.id,
-  sessionId: ({ sessionId }) => sessionId,
-  name: ({ item }) => item.name,
-  status: ({ item }) => (item.status == null ? null : toProtectedItemStatus(item.status)),
-  rawStatus: ({ item }) => item.status ?? null,
-  region: ({ item }) => item.region ?? null,
 };
 
 export const SessionLogEntry: SessionLogEntryResolvers = {
