@@ -4,14 +4,15 @@
  * the keep-alive pool (whose connection count bounds the concurrency toward the appliance).
  */
 import DataLoader from 'dataloader';
-import type { LogItemDto, ProtectedItemDto, SessionDto } from '../upstream/dto';
+import type { LogItemDto, ProtectedItemDto } from '../upstream/dto';
 import { UpstreamHttpError } from '../upstream/errors';
 import type { ListSessionsParams } from '../upstream/query';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
 import type { GatewayLimits } from '../sessions/limits';
 import { toGraphQLError } from './errors';
 import type { ProtectedItemsArgs } from '../sessions/normalise';
-import type { UpstreamItemsPage } from './models';
+import type { SessionModel, UpstreamItemsPage } from './models';
+import { sessionModel } from './session-model';
 import { assemblePage, emptyPage } from '../sessions/pages';
 import { itemSliceOrder, PROBE_ORDER } from '../sessions/rules';
 
@@ -22,8 +23,8 @@ export interface ProtectedItemsKey extends ProtectedItemsArgs {
 }
 
 export interface Loaders {
-  /** null when the appliance has no such session. */
-  sessionById: DataLoader<string, SessionDto | null>;
+  /** null when the appliance has no such session. Models, so that `sessions` primes it with the ones it built. */
+  sessionById: DataLoader<string, SessionModel | null>;
   protectedItems: DataLoader<ProtectedItemsKey, UpstreamItemsPage, string>;
   sessionLog: DataLoader<string, LogItemDto[]>;
   /** How many sessions match a filter: the appliance's totalCount for a one-row page. */
@@ -60,9 +61,9 @@ export function protectedItemsCacheKey(key: ProtectedItemsKey): string {
 
 export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: CallOptions, telemetry?: LoaderTelemetry): Loaders {
   return {
-    sessionById: new DataLoader<string, SessionDto | null>(
+    sessionById: new DataLoader<string, SessionModel | null>(
       fanOut('sessionById', telemetry, (id) =>
-        client.getSession(id, call).catch((error: unknown) => {
+        client.getSession(id, call).then(sessionModel, (error: unknown) => {
           if (isNotFound(error)) return null;
           throw error;
         }),

@@ -4,12 +4,36 @@
  * several upstream calls.
  */
 import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
-import type { ProtectedItemStatusName } from '../sessions/enums';
+import type { ProtectedItemStatusName, SessionResultName, SessionStatusName, SessionTypeName } from '../sessions/enums';
 
 import type { PageModel } from '../sessions/pages';
 import type { SessionFilterParams } from '../sessions/normalise';
 
-export type SessionPageModel = PageModel<SessionDto>;
+/**
+ * A session as GraphQL serves it: every leaf field a plain property, made once per session (the
+ * ProtectedItemModel reason: a report reads ~10 fields of 500 sessions, each a resolver call if not).
+ * `dto` is the appliance's record, for the fields still computed (protectedItems, log).
+ */
+export interface SessionModel {
+  dto: SessionDto;
+  id: string;
+  name: string | null;
+  type: SessionTypeName;
+  rawType: string;
+  extendedType: string | null;
+  status: SessionStatusName;
+  rawStatus: string;
+  result: SessionResultName | null;
+  rawResult: string | null;
+  reason: string | null;
+  /** The appliance's number as it is: the Long scalar makes it a decimal string. */
+  usn: number;
+  /** Upstream times as they are (the DateTime scalar normalises them); null for none. */
+  startTime: string | null;
+  stopTime: string | null;
+  durationMs: number | null;
+}
+export type SessionPageModel = PageModel<SessionModel>;
 /** A session's items as the appliance lists them (what the loader caches). */
 export type UpstreamItemsPage = PageModel<ProtectedItemDto>;
 

@@ -30,18 +30,27 @@ export function toUtcIso(value: string | Date): string {
   }
   const match = ISO_DATE_TIME.exec(value.trim());
   if (!match) throw new InvalidDateTimeError(value);
-  const [, year, month, day, hour = '00', minute = '00', second = '00', fraction = '', zone] = match;
-  const base = `${year}-${month}-${day}T${hour}:${minute}:${second}`;
-  const asUtc = new Date(`${base}Z`);
-  // Date accepts 2026-02-31 by rolling over: compare the fields back to reject impossible dates.
-  if (Number.isNaN(asUtc.getTime()) || asUtc.toISOString().slice(0, 19) !== base) {
+  const [, year = '', month = '', day = '', hour = '00', minute = '00', second = '00', fraction = '', zone] = match;
+  // Checked by arithmetic, not through a Date: this runs for every DateTime an answer carries.
+  if (!isCalendarTime(Number(year), Number(month), Number(day), Number(hour), Number(minute), Number(second))) {
     throw new InvalidDateTimeError(value);
   }
+  const base = `${year}-${month}-${day}T${hour}:${minute}:${second}`;
   const offset = zone?.toUpperCase();
   if (offset === undefined || offset === 'Z' || /^[+-]00:?00$/.test(offset)) return `${base}${fraction}Z`;
   const shifted = new Date(`${base}${fraction.slice(0, 4)}${offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset}`);
   if (Number.isNaN(shifted.getTime())) throw new InvalidDateTimeError(value);
   return shifted.toISOString();
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+
+/** A real proleptic-Gregorian date and time of day (what Date accepts without rolling 02-31 over to 03-03). */
+function isCalendarTime(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+  if (month < 1 || month > 12 || day < 1 || hour > 23 || minute > 59 || second > 59) return false;
+  const days = month === 2 && isLeapYear(year) ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
+  return day <= days;
 }
 
 /** DateTime.MinValue as .NET serialises it (any zone, any zero fraction, or the date alone). */

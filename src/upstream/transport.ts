@@ -43,6 +43,8 @@ export interface UpstreamCallContext {
   cacheNotFound?: boolean | undefined;
   /** Carries the gateway's bearer token and API revision (every call but the token calls). */
   authorised?: boolean | undefined;
+  /** The answer's schema has int64 fields (checked exact on parse). @default true */
+  longIntegers?: boolean | undefined;
 }
 
 export type UpstreamDispatchOptions = Dispatcher.DispatchOptions & { upstream: UpstreamCallContext };
@@ -104,7 +106,9 @@ export function collect(dispatch: Dispatch, options: UpstreamDispatchOptions): P
         chunks.push(chunk);
       },
       onResponseEnd() {
-        if (settle()) resolve({ status, headers, body: Buffer.concat(chunks) });
+        // One chunk is kept as it is: a replayed answer (cache.ts) stays the same Buffer for every
+        // caller, which lets its parse be shared (parsedBodies below).
+        if (settle()) resolve({ status, headers, body: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks) });
       },
       onResponseError(_controller, error) {
         if (settle()) reject(error);
@@ -196,8 +200,12 @@ export function toUpstreamError(error: unknown, endpoint: string, signal?: Abort
  */
 const LONG_LITERAL = /[:[,]\s*(-?\d{16,})(?=\s*[,\]}])/g;
 
-/** Parses a JSON body; refuses one whose integers would silently lose precision. */
-export function parseJson<T>(text: string, endpoint: string): T | undefined {
+/**
+ * Parses a JSON body; refuses one whose integers would silently lose precision. `longIntegers:
+ * false` skips that scan for answers whose schema has no int64 field (a protected-items page: the
+ * scan costs a third of the parse on the bodies that make up most of a dashboard's bytes).
+ */
+export function parseJson<T>(text: string, endpoint: string, longIntegers = true): T | undefined {
   if (text.length === 0) return undefined;
   let value: T;
   try {
@@ -207,6 +215,7 @@ export function parseJson<T>(text: string, endpoint: string): T | undefined {
   }
   // The regex is a cheap first look; it also sees digits inside strings (a log message), so a hit is
   // confirmed on the parsed numbers themselves before the body is refused.
+  if (!longIntegers) return value;
   const suspect = [...text.matchAll(LONG_LITERAL)].some((match) => !Number.isSafeInteger(Number(match[1] ?? '')));
   if (suspect) {
     JSON.parse(text, (_key, parsed: unknown) => {
@@ -231,7 +240,32 @@ export async function requestJson<T>(
   } catch (error) {
     throw toUpstreamError(error, endpoint, signal);
   }
-  const text = response.body.toString('utf8');
-  if (response.status < 200 || response.status >= 300) throw toHttpError(endpoint, response.status, response.headers, text);
-  return { status: response.status, body: parseJson<T>(text, endpoint) };
+  if (response.status < 200 || response.status >= 300) {
+    throw toHttpError(endpoint, response.status, response.headers, response.body.toString('utf8'));
+  }
+  return { status: response.status, body: parseShared<T>(response.body, endpoint, options.upstream.longIntegers !== false) };
+}
+
+/**
+ * Bodies parsed once. A cached or shared answer reaches every caller as the same Buffer (cache.ts
+ * replays it), so sixty dashboards joining one call, or reading one kept page, share one parse:
+ * the parsed value is read-only from here on. Under test it is frozen, so that a consumer that
+ * mutates it fails the suite instead of corrupting another request's data.
+ */
+const parsedBodies = new WeakMap<Buffer, unknown>();
+const FREEZE_SHARED = process.env['NODE_ENV'] === 'test';
+
+function parseShared<T>(body: Buffer, endpoint: string, longIntegers: boolean): T | undefined {
+  if (parsedBodies.has(body)) return parsedBodies.get(body) as T | undefined;
+  const value = parseJson<T>(body.toString('utf8'), endpoint, longIntegers);
+  parsedBodies.set(body, FREEZE_SHARED ? deepFreeze(value) : value);
+  return value;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
 }

@@ -84,7 +84,8 @@ export class VeeamClient {
       `/sessions/${encodeURIComponent(sessionId)}/protectedItems`,
       protectedItemsQuery(params),
       // 404 = the session has no items (not a backup session): as lasting as the items, kept as long.
-      { ...context(endpoint, call, ttlMs), cacheNotFound: true },
+      // The page's schema has no int64 field (openapi: ProtectedItem): no exactness scan.
+      { ...context(endpoint, call, ttlMs), cacheNotFound: true, longIntegers: false },
     );
     return expectPage(body, endpoint);
   }

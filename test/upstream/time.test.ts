@@ -61,3 +61,38 @@ describe('every form of upstream time, read by the one parser', () => {
     expect(() => upstreamTimeToEpochMs('yesterday')).toThrow(/ISO-8601/);
   });
 });
+
+describe('calendar check', () => {
+  // The reference is what the parser did before it checked by arithmetic: Date, and no roll-over.
+  const viaDate = (base: string): boolean => {
+    const date = new Date(`${base}Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === base;
+  };
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+  it('accepts exactly the date-times Date accepts without rolling over (every day of every month, leap rules, field bounds)', () => {
+    for (const year of [1, 1900, 1999, 2000, 2023, 2024, 2100, 9999]) {
+      for (let month = 0; month <= 13; month += 1) {
+        for (let day = 0; day <= 32; day += 1) {
+          for (const [hour, minute, second] of [
+            [0, 0, 0],
+            [23, 59, 59],
+            [24, 0, 0],
+            [12, 60, 0],
+            [12, 0, 60],
+          ] as const) {
+            const base = `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}`;
+            const accepted = (() => {
+              try {
+                return toUtcIso(base) === `${base}Z`;
+              } catch {
+                return false;
+              }
+            })();
+            expect([base, accepted]).toEqual([base, viaDate(base)]);
+          }
+        }
+      }
+    }
+  });
+});

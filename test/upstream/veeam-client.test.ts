@@ -203,3 +203,36 @@ describe('a 2xx that breaks the contract', () => {
     await odd.close();
   });
 });
+
+describe('one parse per upstream answer', () => {
+  it('callers joining one call, and later readers of the kept answer, get the same parsed page, frozen', async () => {
+    const session = sim.data.sessions.find((s) => s.status === 'Succeeded' && s._embedded?.backupJobInfo !== undefined);
+    if (!session) throw new Error('no finished backup session');
+    const kept = createUpstream(upstreamConfigFor(sim), captureLogs().logger); // finished items kept (the default)
+    try {
+      sim.knobs.latencyMs = 20; // the second caller joins the first while it is in flight
+      const read = () => kept.client.listProtectedItems(session.id, { offset: 0, limit: 5 }, { sessionFinished: true });
+      const [first, joined] = await Promise.all([read(), read()]);
+      const stored = await read();
+      expect(sim.counters.get('GET /sessions/{id}/protectedItems')).toBe(1);
+      expect(joined).toBe(first);
+      expect(stored).toBe(first);
+      // Shared between requests: under test a consumer that writes to it fails loudly.
+      expect(Object.isFrozen(first.results[0])).toBe(true);
+      expect(() => {
+        (first.results as unknown[]).push({});
+      }).toThrow(TypeError);
+    } finally {
+      await kept.close();
+    }
+  });
+
+  it('an answer from the wire is parsed for its caller alone', async () => {
+    const session = sim.data.sessions.find((s) => s._embedded?.backupJobInfo !== undefined);
+    if (!session) throw new Error('no backup session');
+    const first = await upstream.client.listProtectedItems(session.id, { offset: 0, limit: 5 });
+    const second = await upstream.client.listProtectedItems(session.id, { offset: 0, limit: 5 });
+    expect(second).toEqual(first);
+    expect(second).not.toBe(first);
+  });
+});

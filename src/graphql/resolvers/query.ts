@@ -4,6 +4,7 @@ import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import { assemblePage } from '../../sessions/pages';
 import { prefetchSessionChildren } from '../prefetch';
+import { sessionModel } from '../session-model';
 
 export const Query: QueryResolvers = {
   async sessions(_parent, args, context) {
@@ -19,9 +20,10 @@ export const Query: QueryResolvers = {
         context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
       ),
     );
-    // A later session(id) or nested field in the same request needs no extra call.
-    for (const session of result.items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
-    return result;
+    // One model per session; a later session(id) in the same request gets the same one, with no extra call.
+    const items = result.items.map(sessionModel);
+    for (const session of items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
+    return { ...result, items };
   },
 
   session(_parent, args, context, info) {

@@ -10,6 +10,7 @@ import { InvalidInputError } from '../../sessions/errors';
 import { sessionFilter, type SessionFilterParams } from '../../sessions/normalise';
 import { publicError, validated } from '../errors';
 import type { SessionChange, SubscriptionResolvers } from '../generated/resolvers-types';
+import { sessionModel } from '../session-model';
 
 export interface SessionUpdateEvent {
   usn: number;
@@ -74,7 +75,8 @@ export const Subscription: SubscriptionResolvers = {
     resolve(event: unknown) {
       // Apollo executes a subscription sent to POST /graphql like a query: there is no event then.
       if (!isUpdateEvent(event)) throw notHere();
-      return { usn: String(event.usn), changes: event.changes, session: event.session };
+      // The session enters GraphQL here: one model per event this subscriber is sent.
+      return { usn: String(event.usn), changes: event.changes, session: sessionModel(event.session) };
     },
   },
 };
