@@ -1,12 +1,11 @@
 /**
  * The Session model (src/graphql/session-model.ts): its leaf fields are plain properties, so what the
  * schema promises for each field must hold of the model itself. Checked on the model, and through the
- * real schema on both executors (graphql-js, and graphql-jit, which reads the properties directly),
- * for the DTO shapes that need a rule: no times, DateTime.MinValue, unknown spellings, no result.
+ * real schema, for the DTO shapes that need a rule: no times, DateTime.MinValue, unknown spellings,
+ * no result.
  */
 import { execute, parse, type ExecutionResult, type GraphQLResolveInfo } from 'graphql';
 import { createContext } from '../../src/graphql/context';
-import { createExecutor } from '../../src/graphql/executor';
 import type { SessionPageModel } from '../../src/graphql/models';
 import { resolvers } from '../../src/graphql/resolvers';
 import { buildGatewaySchema } from '../../src/graphql/schema';
@@ -231,18 +230,8 @@ describe('Session through the schema', () => {
     },
   };
 
-  const compiled = createExecutor(schema, { interpretedRuns: 0 });
   const executors: Array<[string, (source: string, client: VeeamClient) => Promise<ExecutionResult>]> = [
     ['graphql-js', (source, client) => Promise.resolve(execute({ schema, document: parse(source), contextValue: contextFor(client) }))],
-    [
-      'graphql-jit',
-      (source, client) => {
-        const document = parse(source);
-        const operation = document.definitions[0];
-        if (operation?.kind !== 'OperationDefinition') throw new Error('no operation');
-        return compiled({ document, operation, operationName: undefined, variables: {}, contextValue: contextFor(client) });
-      },
-    ],
   ];
 
   describe.each(executors)('on %s', (_name, run) => {
