@@ -16,11 +16,13 @@ import {
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { GatewayInterface } from '@apollo/server-gateway-interface';
+import type { GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Logger } from 'pino';
 import type { GatewayContext } from '../graphql/context';
 import { ErrorCode, PUBLIC_ERROR_CODES } from '../errors/catalogue';
 import { describeFailure } from '../errors/public-error';
+import { createExecutor } from '../graphql/executor';
 import { buildGatewaySchema } from '../graphql/schema';
 import { useCacheControl } from '../graphql/plugins/cache-control';
 import { useOperationTypes } from '../graphql/plugins/operation-types';
@@ -145,12 +147,38 @@ class GatewayApolloServer extends ApolloServer<GatewayContext> {
   }
 }
 
+/**
+ * The schema and its executor, handed to Apollo through its executor interface (the one Apollo
+ * Federation's gateway uses): the only way to run a query on something other than graphql-js's
+ * `execute` while keeping Apollo's pipeline (parse and validation caches, plugins, error formatting).
+ */
+function compilingExecutor(schema: GraphQLSchema): GatewayInterface {
+  const execute = createExecutor(schema);
+  return {
+    onSchemaLoadOrUpdate(callback) {
+      callback({ apiSchema: schema, coreSupergraphSdl: '' });
+      return () => undefined;
+    },
+    load: async () => ({
+      executor: (request) =>
+        execute({
+          document: request.document,
+          operation: request.operation,
+          operationName: request.request.operationName,
+          variables: request.request.variables,
+          contextValue: request.context,
+        }),
+    }),
+    stop: async () => undefined,
+  };
+}
+
 export function createApolloServer(options: ApolloOptions): ApolloServer<GatewayContext> {
   const log = options.logger.child({ component: 'apollo' });
   const trusted = trustedDocumentsSetup(options.trustedDocuments);
   return new GatewayApolloServer(
     {
-      schema: buildGatewaySchema(),
+      gateway: compilingExecutor(buildGatewaySchema()),
       introspection: options.introspection,
       parseOptions: { maxTokens: options.maxTokens },
       csrfPrevention: { requestHeaders: CSRF_PREFLIGHT_HEADERS },
