@@ -37,6 +37,19 @@ describe('compile policy', () => {
     expect(compiles).toEqual(['']);
   });
 
+  it('compiled plans are bounded: an evicted one is compiled again when its document comes back', async () => {
+    const compiles: string[] = [];
+    const execute = createExecutor(schema, { maxCompiled: 1, onCompile: (name) => compiles.push(name) });
+    const twice = async (document: ReturnType<typeof parse>): Promise<void> => {
+      for (let time = 0; time < 2; time += 1) expect(await run(execute, document, {})).toEqual({ data: { bye: null } });
+    };
+    const a = parse('query A { bye }');
+    await twice(a);
+    await twice(parse('query B { bye }')); // evicts A's plan
+    await twice(a); // interpreted once more, then compiled again
+    expect(compiles).toEqual(['', '', '']);
+  });
+
   it('a document seen once is never compiled; another parse of the same text is another document', async () => {
     const { execute, compiles } = executorWithLog(2);
     await run(execute, parse('{ bye }'), {});
@@ -64,10 +77,11 @@ describe('which documents graphql-jit may compile (compilable)', () => {
       'values as variables',
       'query R($filter: SessionFilter, $id: ID!) { sessions(filter: $filter) { totalCount } session(id: $id) { id } }',
     ],
-    ['plain aliases, inline fragments, __typename', '{ a: sessions { items { __typename ... on Session { id } } } }'],
+    ['plain aliases and __typename', '{ a: sessions { items { __typename id } } }'],
+    ['enum, int and null literals', '{ sessions(sort: [{field: USN, direction: DESC}], page: {limit: 5, offset: null}) { items { id } } }'],
     [
-      'enum, int, boolean and null literals',
-      '{ sessions(sort: [{field: USN, direction: DESC}], page: {limit: 5, offset: null}) { items { id @include(if: true) } } }',
+      'a non-null variable inside an input object',
+      'query R($from: DateTime!) { sessions(filter: {status: [FAILED], from: $from}) { totalCount } }',
     ],
   ])('admits %s', (_name, text) => {
     expect(compilable(parse(text))).toBe(true);
@@ -85,6 +99,16 @@ describe('which documents graphql-jit may compile (compilable)', () => {
     ['an alias with an underscore (colliding info names)', '{ buckets_sessionStats: sessionStats { total } }'],
     ['an alias like a list index name', '{ idx0: sessions { totalCount } }'],
     ['introspection', '{ __schema { types { name } } }'],
+    ['an inline fragment', '{ sessions { ... on SessionPage { totalCount } } }'],
+    [
+      'a directive (a skipped selection merged with a kept one comes back)',
+      '{ sessions @skip(if: true) { items { id } } sessions { totalCount } }',
+    ],
+    ['a variable default (ignored)', 'query ($n: Int! = 2) { sessions(page: {limit: $n}) { totalCount } }'],
+    [
+      'a nullable variable inside a literal (omitted: null, not the default)',
+      'query ($d: SortDirection) { sessions(sort: [{field: TYPE, direction: $d}]) { totalCount } }',
+    ],
     ['a subscription', 'subscription { sessionUpdates { usn } }'],
     [
       'more fields than the bound',
