@@ -236,3 +236,19 @@ describe('one parse per upstream answer', () => {
     expect(second).not.toBe(first);
   });
 });
+
+describe('kept answers and the negotiated revision', () => {
+  it("the first answer after start-up (revision still unknown: 'auto') is found by the next call", async () => {
+    const negotiating = createUpstream(
+      upstreamConfigFor(sim, { apiVersion: 'auto', cache: { ...upstreamConfigFor(sim).cache, liveTtlMs: 60_000 } }),
+      captureLogs().logger,
+    );
+    try {
+      await negotiating.client.listSessions({ offset: 0, limit: 3 });
+      await negotiating.client.listSessions({ offset: 0, limit: 3 });
+      expect(sim.counters.get('GET /sessions')).toBe(1);
+    } finally {
+      await negotiating.close();
+    }
+  });
+});

@@ -34,6 +34,7 @@ import {
   type SelectionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { InvalidInputError } from '../../sessions/errors';
 
 /**
  * Steps of analysis allowed for one operation. A linear walk of a MAX_QUERY_TOKENS (5,000) document
@@ -101,10 +102,21 @@ function fieldDefinition(schema: GraphQLSchema, parent: GraphQLCompositeType, na
 
 function included(node: SelectionNode, variables: Record<string, unknown>): boolean {
   if (!node.directives || node.directives.length === 0) return true;
-  const skip = getDirectiveValues(GraphQLSkipDirective, node, variables);
-  if (skip?.['if'] === true) return false;
-  const include = getDirectiveValues(GraphQLIncludeDirective, node, variables);
-  return include?.['if'] !== false;
+  const skip = directiveCondition(GraphQLSkipDirective, node, variables);
+  if (skip === true) return false;
+  return directiveCondition(GraphQLIncludeDirective, node, variables) !== false;
+}
+
+/**
+ * A directive's `if`. graphql-js throws when it is null (a nullable variable with a default, given
+ * null): the client's input, so a refusal with its message, not an internal error.
+ */
+function directiveCondition(directive: typeof GraphQLSkipDirective, node: SelectionNode, variables: Record<string, unknown>): unknown {
+  try {
+    return getDirectiveValues(directive, node, variables)?.['if'];
+  } catch (error) {
+    throw new InvalidInputError(error instanceof Error ? error.message : String(error), `@${directive.name}(if:)`);
+  }
 }
 
 class Walker {

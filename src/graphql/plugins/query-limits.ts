@@ -149,6 +149,9 @@ export function useQueryLimits(limits: QueryLimits): ApolloServerPlugin<GatewayC
               }),
             );
           } catch (error) {
+            if (error instanceof InvalidInputError) {
+              throw refuse(ErrorCode.BAD_USER_INPUT, error.message, error.argument ? { argument: error.argument } : {});
+            }
             if (!(error instanceof AnalysisTooLargeError)) throw error;
             throw refuse(ErrorCode.QUERY_TOO_LARGE, error.message, { maxVisits: error.maxVisits });
           }

@@ -130,7 +130,10 @@ function start(
     onResponseEnd() {
       const response: HeldResponse = { status, headers, body: Buffer.concat(chunks) };
       if (ttlMs > 0 && ((status >= 200 && status < 300) || (status === 404 && options.upstream.cacheNotFound === true))) {
-        cache.lru.set(key, response, { ttl: ttlMs, size: key.length + response.body.length + 1 });
+        // Kept under the namespace the answer was fetched in: the first call after start-up learns
+        // the API revision on its way (its key said 'auto'), and later calls look it up by revision.
+        const storeKey = `${cache.options.namespace()}|${options.path}`;
+        cache.lru.set(storeKey, response, { ttl: ttlMs, size: storeKey.length + response.body.length + 1 });
       }
       for (const waiter of finish()) replay(waiter, response);
     },
