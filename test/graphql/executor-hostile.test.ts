@@ -13,9 +13,9 @@
  */
 import { getIntrospectionQuery, getOperationAST, parse, buildSchema, type DocumentNode, type GraphQLSchema } from 'graphql';
 import * as jit from 'graphql-jit';
-import { request } from 'undici';
-import { compilable, createExecutor } from '../../src/graphql/executor';
+import { createExecutor } from '../../src/graphql/executor';
 import { buildGatewaySchema } from '../../src/graphql/schema';
+import { compileRuns, expectSameAnswers as expectSameAnswersAs, type Answer, type Runs } from '../helpers/compile-runs';
 import { startStack, type Stack } from '../helpers/stack';
 
 jest.mock('graphql-jit', () => {
@@ -36,63 +36,16 @@ const marker = (): unknown => (globalThis as Record<string, unknown>)[MARK];
 /** A GraphQL string literal (JSON's escapes are GraphQL's). */
 const str = (value: string): string => JSON.stringify(value);
 
-interface Answer {
-  status: number;
-  body: unknown;
-}
-
-interface Runs {
-  answers: Answer[];
-  /** Whether a compile that produced a compiled query happened during these runs. */
-  compiled: boolean;
-  /** Whether the executor's shape rule (`compilable`) admits the document. */
-  admitted: boolean;
-}
-
 let stack: Stack;
-/** A comment makes each text (Apollo's document store key) new: every `thrice` starts interpreted. */
+/** Texts this file builds itself carry their own counter (prefixed, so never one `thrice` sends). */
 let fresh = 0;
+const { post, thrice, sessionId } = compileRuns(() => stack, compileQuery);
 
-async function post(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<Answer> {
-  const response = await request(`${stack.gateway.url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables, ...(operationName !== undefined ? { operationName } : {}) }),
-  });
-  return { status: response.statusCode, body: await response.body.json() };
+/** Same answers, and the later runs compiled exactly when the executor's shape rule admits the document. */
+function expectSameAnswers(runs: Runs): void {
+  expect(runs.compiled).toBe(runs.admitted);
+  expectSameAnswersAs(runs);
 }
-
-async function thrice(query: string, variables?: Record<string, unknown>, operationName?: string): Promise<Runs> {
-  const text = `${query}\n# ${(fresh += 1)}`;
-  const before = compileQuery.mock.results.length;
-  const answers: Answer[] = [];
-  for (let run = 0; run < 3; run += 1) answers.push(await post(text, variables, operationName));
-  const compiled = compileQuery.mock.results
-    .slice(before)
-    .some((result) => result.type === 'return' && jit.isCompiledQuery(result.value as Parameters<typeof jit.isCompiledQuery>[0]));
-  return { answers, compiled, admitted: admits(text, operationName) };
-}
-
-const admits = (text: string, operationName?: string): boolean => {
-  const document = parse(text);
-  return getOperationAST(document, operationName)?.operation === 'query' && compilable(document);
-};
-
-/**
- * The interpreted answer is the later answers' reference: same status, same data, same errors. The
- * later runs were compiled exactly when the executor's shape rule admits the document.
- */
-function expectSameAnswers({ answers, compiled, admitted }: Runs): void {
-  expect(compiled).toBe(admitted);
-  const [interpreted, ...later] = answers;
-  for (const answer of later) expect(answer).toEqual(interpreted);
-}
-
-const sessionId = (predicate: (session: Stack['sim']['data']['sessions'][number]) => boolean): string => {
-  const found = stack.sim.data.sessions.find(predicate);
-  if (!found) throw new Error('no such session in the simulator');
-  return found.id;
-};
 
 beforeAll(async () => {
   stack = await startStack({
