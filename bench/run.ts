@@ -8,7 +8,7 @@
  * Env: BENCH_QUICK=1 (a smoke run), BENCH_DURATION_S (8), BENCH_WARMUP_S (1), BENCH_SOAK_S (60; 0 skips),
  * BENCH_LATENCIES (0,10), BENCH_SESSIONS (5000), BENCH_COMPARE_CONNECTIONS (8: the budget compared
  * with the shipped default), BENCH_ONLY (workload names), BENCH_MODES (floor,cold,warm,budget),
- * BENCH_CPU_PROF=<dir> (profile the cold gateway with --cpu-prof), BENCH_CONCURRENCIES (1,64: the cells to run),
+ * BENCH_CPU_PROF=<dir> (profile the cold and warm gateways with --cpu-prof: cold.cpuprofile, warm.cpuprofile), BENCH_CONCURRENCIES (1,64: the cells to run),
  * BENCH_NODE_FLAGS (extra V8 flags for the gateways, comma-separated), BENCH_HOSTILE=0, BENCH_COMPRESSION=0 and
  * BENCH_H2=0 (skip those parts).
  */
@@ -191,8 +191,10 @@ async function main(): Promise<void> {
   };
   const cold = { CACHE_FINISHED_TTL_MS: '0' };
   const gateways: Gateway[] = [];
-  if (MODES.includes('cold')) gateways.push(await startGateway('cold', cold, CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`] : []));
-  if (MODES.includes('warm')) gateways.push(await startGateway('warm', {}));
+  const profile = (mode: Mode): string[] =>
+    CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF}`, `--cpu-prof-name=${mode}.cpuprofile`] : [];
+  if (MODES.includes('cold')) gateways.push(await startGateway('cold', cold, profile('cold')));
+  if (MODES.includes('warm')) gateways.push(await startGateway('warm', {}, profile('warm')));
   if (MODES.includes('budget'))
     gateways.push(await startGateway('budget', { ...cold, VEEAM_MAX_CONNECTIONS: String(COMPARE_CONNECTIONS) }));
 

@@ -6,6 +6,7 @@
 import type { GatewayLimits } from '../sessions/limits';
 import type { CallOptions, CallStats, VeeamClient } from '../upstream/veeam-client';
 import { CachePolicy } from './cache-hints';
+import type { RunningSessionsMemory } from './running-sessions';
 import { createLoaders, type LoaderTelemetry, type Loaders } from './loaders';
 
 export type { GatewayLimits };
@@ -21,6 +22,8 @@ export interface GatewayServices {
   client: VeeamClient;
   limits: GatewayLimits;
   cacheHints: CacheHints;
+  /** Which sessions each list showed running: their items start with the list next time. */
+  runningSessions: RunningSessionsMemory;
   telemetry?: LoaderTelemetry;
 }
 
@@ -42,6 +45,7 @@ export interface GatewayContext extends RequestInfo {
   loaders: Loaders;
   limits: GatewayLimits;
   cacheHints: CacheHints;
+  runningSessions: RunningSessionsMemory;
   /** How long this request's answer may be reused (Cache-Control). */
   cachePolicy: CachePolicy;
   stats: CallStats;
@@ -57,6 +61,7 @@ export function createContext(services: GatewayServices, info: RequestInfo): Gat
     client: services.client,
     limits: services.limits,
     cacheHints: services.cacheHints,
+    runningSessions: services.runningSessions,
     cachePolicy: new CachePolicy(),
     stats,
     call,

@@ -26,8 +26,10 @@ import {
   type InlineFragmentNode,
   type SelectionSetNode,
 } from 'graphql';
-import { protectedItemsArgs } from '../sessions/normalise';
+import { protectedItemsArgs, type ProtectedItemsArgs } from '../sessions/normalise';
 import type { GatewayContext } from './context';
+import type { ProtectedItemsKey } from './loaders';
+import { MAX_RUNNING_PER_LIST } from './running-sessions';
 
 type LookAheadInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues' | 'schema'>;
 
@@ -86,6 +88,26 @@ function withArguments(
 const drop = (): undefined => undefined;
 
 /**
+ * The normalised arguments of every `protectedItems` selected on the Session of `info.fieldNodes`:
+ * the object execution will pass the nested resolver. Invalid ones are left to the resolver to report.
+ */
+function selectedItemsArgs(info: LookAheadInfo, sessionType: GraphQLObjectType, context: GatewayContext): ProtectedItemsArgs[] {
+  const field = sessionType.getFields()['protectedItems'];
+  const found: ProtectedItemsArgs[] = [];
+  for (const node of collectSubFields(info, sessionType)) {
+    if (node.name.value !== 'protectedItems') continue;
+    withArguments(field, node, info, (args) => {
+      try {
+        found.push(protectedItemsArgs(args as Parameters<typeof protectedItemsArgs>[0], context.limits));
+      } catch {
+        // the nested resolver reports it
+      }
+    });
+  }
+  return found;
+}
+
+/**
  * Starts the log and protected-items calls of the session `id` (already validated and normalised as
  * the session loader's key) when the selection asks for them. Never throws; returns how many loads it
  * started (for tests).
@@ -93,29 +115,45 @@ const drop = (): undefined => undefined;
 export function prefetchSessionChildren(id: string, info: LookAheadInfo, context: GatewayContext): number {
   const sessionType = info.schema.getType('Session');
   if (!isObjectType(sessionType)) return 0;
-  const fieldsOfSession = sessionType.getFields();
   let started = 0;
   try {
-    for (const node of collectSubFields(info, sessionType)) {
-      const name = node.name.value;
-      if (name === 'log') {
-        context.loaders.sessionLog.load(id).catch(drop);
-        started += 1;
-      } else if (name === 'protectedItems') {
-        // Whether the session has finished decides how long its items may be kept, and it is not known
-        // yet: with the finished-item cache on, the items wait for the session (see the README).
-        if (context.cacheHints.finishedItemsSeconds > 0) continue;
-        withArguments(fieldsOfSession['protectedItems'], node, info, (args) => {
-          let normalised: ReturnType<typeof protectedItemsArgs>;
-          try {
-            // The very object execution will pass the nested resolver as its arguments.
-            normalised = protectedItemsArgs(args as Parameters<typeof protectedItemsArgs>[0], context.limits);
-          } catch {
-            return; // the nested resolver reports it
-          }
-          context.loaders.protectedItems.load({ sessionId: id, sessionFinished: false, ...normalised }).catch(drop);
-          started += 1;
-        });
+    if (collectSubFields(info, sessionType).some((node) => node.name.value === 'log')) {
+      context.loaders.sessionLog.load(id).catch(drop);
+      started += 1;
+    }
+    // Whether the session has finished decides how long its items may be kept, and it is not known
+    // yet: with the finished-item cache on, the items wait for the session (see the README).
+    if (context.cacheHints.finishedItemsSeconds > 0) return started;
+    for (const args of selectedItemsArgs(info, sessionType, context)) {
+      context.loaders.protectedItems.load({ sessionId: id, sessionFinished: false, ...args }).catch(drop);
+      started += 1;
+    }
+  } catch {
+    // Looking ahead is an optimisation: whatever it cannot read, execution will.
+  }
+  return started;
+}
+
+/**
+ * Starts, with a sessions list, the items of the sessions its last answer showed running
+ * (running-sessions.ts), with the arguments every `items { protectedItems(…) }` of the selection
+ * gives. Returns the keys it loaded, at most MAX_RUNNING_PER_LIST; never throws.
+ */
+export function prefetchRunningItems(running: readonly string[], info: LookAheadInfo, context: GatewayContext): ProtectedItemsKey[] {
+  const started: ProtectedItemsKey[] = [];
+  if (running.length === 0) return started;
+  try {
+    const pageType = info.schema.getType('SessionPage');
+    const sessionType = info.schema.getType('Session');
+    if (!isObjectType(pageType) || !isObjectType(sessionType)) return started;
+    const itemsNodes = collectSubFields(info, pageType).filter((node) => node.name.value === 'items');
+    if (itemsNodes.length === 0) return started;
+    for (const args of selectedItemsArgs({ ...info, fieldNodes: itemsNodes }, sessionType, context)) {
+      for (const sessionId of running) {
+        if (started.length === MAX_RUNNING_PER_LIST) return started;
+        const key: ProtectedItemsKey = { sessionId, sessionFinished: false, ...args };
+        context.loaders.protectedItems.load(key).catch(drop);
+        started.push(key);
       }
     }
   } catch {

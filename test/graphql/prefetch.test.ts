@@ -5,7 +5,8 @@
 import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../../src/graphql/context';
 import type { ProtectedItemsKey } from '../../src/graphql/loaders';
-import { prefetchSessionChildren } from '../../src/graphql/prefetch';
+import { prefetchRunningItems, prefetchSessionChildren } from '../../src/graphql/prefetch';
+import { MAX_RUNNING_PER_LIST } from '../../src/graphql/running-sessions';
 import { loadTypeDefs } from '../../src/graphql/schema';
 
 const ID = '0b8f2a55-3c1e-4c55-9b0a-2f7a1d3e4c5b';
@@ -74,7 +75,7 @@ describe('prefetchSessionChildren', () => {
       fragment Detail2 on Session { protectedItems(page: {limit: 2}) { totalCount } }`,
       { id: ID },
     );
-    expect(recorded.logs).toEqual([ID, ID]); // DataLoader makes these one call
+    expect(recorded.logs).toEqual([ID]); // one load however many times log is selected
     expect(recorded.items.map((key) => key.page.limit).sort()).toEqual([1, 2]);
   });
 
@@ -104,5 +105,59 @@ describe('prefetchSessionChildren', () => {
   it('starts nothing when no child is selected', async () => {
     const recorded = await cacheOff.run(`{ session(id: "${ID}") { id name } }`);
     expect(recorded.started).toBe(0);
+  });
+});
+
+describe('prefetchRunningItems', () => {
+  const RUNNING = [ID, '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f'];
+
+  async function startedFor(query: string, variables?: Record<string, unknown>, running: readonly string[] = RUNNING) {
+    const schema = buildSchema(loadTypeDefs());
+    const loads: ProtectedItemsKey[] = [];
+    const context = {
+      limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
+      loaders: { protectedItems: { load: (key: ProtectedItemsKey) => (loads.push(key), Promise.reject(new Error('dropped'))) } },
+    } as unknown as GatewayContext;
+    let returned: ProtectedItemsKey[] = [];
+    const sessions = schema.getQueryType()?.getFields()['sessions'];
+    if (!sessions) throw new Error('no Query.sessions');
+    sessions.resolve = (_parent, _args, ctx: GatewayContext, info) => {
+      returned = prefetchRunningItems(running, info, ctx);
+      return { totalCount: 0, offset: 0, limit: 0, items: [] };
+    };
+    const result = await graphql({ schema, source: query, variableValues: variables, contextValue: context });
+    expect(result.errors).toBeUndefined();
+    expect(returned).toEqual(loads);
+    return loads;
+  }
+
+  it('starts each remembered session with the arguments of every items { protectedItems } selected', async () => {
+    const loads = await startedFor(
+      `query ($n: Int!) { sessions { items { ...Items a: protectedItems(page: {limit: $n}) { totalCount } } } }
+      fragment Items on Session { protectedItems(search: "db") { totalCount } }`,
+      { n: 20 },
+    );
+    expect(loads.map((key) => [key.sessionId, key.page.limit, key.search ?? null, key.sessionFinished])).toEqual([
+      [RUNNING[0], 50, 'db', false],
+      [RUNNING[1], 50, 'db', false],
+      [RUNNING[0], 20, null, false],
+      [RUNNING[1], 20, null, false],
+    ]);
+  });
+
+  it('starts nothing without a protectedItems selection, when skipped, for invalid arguments, or with nothing remembered', async () => {
+    expect(await startedFor('{ sessions { totalCount items { id } } }')).toEqual([]);
+    expect(
+      await startedFor('query ($s: Boolean!) { sessions { items { protectedItems @skip(if: $s) { totalCount } } } }', { s: true }),
+    ).toEqual([]);
+    expect(await startedFor('{ sessions { items { protectedItems(page: {limit: 100000}) { totalCount } } } }')).toEqual([]);
+    expect(await startedFor('{ sessions { items { protectedItems { totalCount } } } }', undefined, [])).toEqual([]);
+  });
+
+  it('starts at most MAX_RUNNING_PER_LIST loads, however many selections multiply them', async () => {
+    const aliases = Array.from({ length: 10 }, (_, i) => `p${i}: protectedItems(page: {limit: ${i + 1}}) { totalCount }`).join(' ');
+    const many = Array.from({ length: MAX_RUNNING_PER_LIST }, (_, i) => `${ID.slice(0, -2)}${String(i).padStart(2, '0')}`);
+    const loads = await startedFor(`{ sessions { items { ${aliases} } } }`, undefined, many);
+    expect(loads).toHaveLength(MAX_RUNNING_PER_LIST);
   });
 });

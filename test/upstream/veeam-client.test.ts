@@ -227,6 +227,28 @@ describe('one parse per upstream answer', () => {
     }
   });
 
+  it('a call that keeps its answer does not join one that would not (asked before the session was known finished)', async () => {
+    const session = sim.data.sessions.find((s) => s.status === 'Succeeded' && s._embedded?.backupJobInfo !== undefined);
+    if (!session) throw new Error('no finished backup session');
+    const kept = createUpstream(upstreamConfigFor(sim), captureLogs().logger); // finished items kept (the default)
+    try {
+      sim.knobs.latencyMs = 20;
+      const read = (sessionFinished: boolean) => kept.client.listProtectedItems(session.id, { offset: 0, limit: 5 }, { sessionFinished });
+      // Live first, then finished: the finished caller makes its own call, and that one is kept.
+      await Promise.all([read(false), read(true)]);
+      expect(sim.counters.get('GET /sessions/{id}/protectedItems')).toBe(2);
+      await read(true);
+      expect(sim.counters.get('GET /sessions/{id}/protectedItems')).toBe(2);
+      // Finished first, then live: the live caller joins (it would keep the answer for less).
+      kept.cache.clear();
+      sim.counters.reset();
+      await Promise.all([read(true), read(false)]);
+      expect(sim.counters.get('GET /sessions/{id}/protectedItems')).toBe(1);
+    } finally {
+      await kept.close();
+    }
+  });
+
   it('an answer from the wire is parsed for its caller alone', async () => {
     const session = sim.data.sessions.find((s) => s._embedded?.backupJobInfo !== undefined);
     if (!session) throw new Error('no backup session');

@@ -3,11 +3,16 @@ import { upstreamCall, validated } from '../errors';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import { assemblePage } from '../../sessions/pages';
-import { prefetchSessionChildren } from '../prefetch';
+import type { GatewayContext } from '../context';
+import type { ProtectedItemsKey } from '../loaders';
+import type { SessionModel } from '../models';
+import { prefetchRunningItems, prefetchSessionChildren } from '../prefetch';
+import { listKey } from '../running-sessions';
+import { isFinished } from '../../sessions/rules';
 import { sessionModel } from '../session-model';
 
 export const Query: QueryResolvers = {
-  async sessions(_parent, args, context) {
+  async sessions(_parent, args, context, info) {
     context.cachePolicy.restrict(context.cacheHints.liveSeconds);
     // Validate everything before the first upstream call.
     const { page, filter, sort } = validated(() => ({
@@ -15,6 +20,9 @@ export const Query: QueryResolvers = {
       filter: sessionFilter(args.filter),
       sort: sessionSort(args.sort),
     }));
+    // The items of the sessions this list showed running last time start with it (running-sessions.ts).
+    const list = listKey(filter, sort, page);
+    const speculated = prefetchRunningItems(context.runningSessions.recall(list), info, context);
     const result = await upstreamCall(
       assemblePage<SessionDto>(page, context.limits.upstreamPageSize, (offset, limit) =>
         context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
@@ -23,6 +31,8 @@ export const Query: QueryResolvers = {
     // One model per session; a later session(id) in the same request gets the same one, with no extra call.
     const items = result.items.map(sessionModel);
     for (const session of items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
+    context.runningSessions.remember(list, items);
+    dropFinishedSince(speculated, items, context);
     return { ...result, items };
   },
 
@@ -33,3 +43,13 @@ export const Query: QueryResolvers = {
     return context.loaders.sessionById.load(id);
   },
 };
+
+/**
+ * A session that has finished since the list was last asked: its items were asked while it may still
+ * have been running, so that answer is dropped and its resolver asks again, as finished (and keepable).
+ */
+function dropFinishedSince(speculated: readonly ProtectedItemsKey[], sessions: readonly SessionModel[], context: GatewayContext): void {
+  if (speculated.length === 0) return;
+  const finished = new Set(sessions.filter((session) => isFinished(session.dto)).map((session) => session.id));
+  for (const key of speculated) if (finished.has(key.sessionId)) context.loaders.protectedItems.clear(key);
+}

@@ -4,7 +4,8 @@
  *
  * - In flight: identical GETs running at the same time are one upstream call (ten dashboards polling
  *   the same page cost one call; apollographql/datasource-rest#74). The shared call is aborted only
- *   when every caller waiting on it has gone.
+ *   when every caller waiting on it has gone. A caller joins only a call that keeps its answer at
+ *   least as long as it would keep it; otherwise it makes its own (which later callers then join).
  * - Stored: 2xx answers whose call names a TTL are kept in an LRU bounded by entries and bytes, and
  *   404s of calls that say a 404 lasts (`cacheNotFound`: a session's items when it has none).
  *
@@ -32,6 +33,8 @@ export type CacheResult = 'hit' | 'miss' | 'shared';
 export type CacheObserver = (cache: string, result: CacheResult) => void;
 
 interface InFlight {
+  /** How long its answer will be kept (0: not kept). */
+  ttlMs: number;
   waiting: Set<Dispatcher.DispatchHandler>;
   controller: Dispatcher.DispatchController | undefined;
   abort: AbortController;
@@ -81,7 +84,10 @@ export function shareAndCache(cache: ResponseCache): Interceptor {
       handler.onResponseError?.(detachedController(), new UpstreamAbortedError(context.endpoint, context.signal.reason));
       return true;
     }
-    const joined = cache.inflight.get(key);
+    // Joins only a call that keeps its answer at least as long: a shorter-lived one may have been asked
+    // before the caller knew the answer could be kept (a session's items while it was still running).
+    const running = cache.inflight.get(key);
+    const joined = running && running.ttlMs >= ttlMs ? running : undefined;
     cache.notify(context.endpoint, joined ? 'shared' : 'miss');
     if (joined) {
       wait(joined, handler, context.signal, context.endpoint);
@@ -103,7 +109,7 @@ function start(
   ttlMs: number,
 ): { entry: InFlight; send: () => void } {
   const abort = new AbortController();
-  const entry: InFlight = { waiting: new Set(), controller: undefined, abort };
+  const entry: InFlight = { ttlMs, waiting: new Set(), controller: undefined, abort };
   cache.inflight.set(key, entry);
   let status = 0;
   let headers: IncomingHttpHeaders = {};
