@@ -28,6 +28,8 @@ export function toUtcIso(value: string | Date): string {
     if (Number.isNaN(value.getTime())) throw new InvalidDateTimeError(String(value));
     return value.toISOString();
   }
+  const canonical = canonicalUtc(value);
+  if (canonical !== undefined) return canonical;
   const match = ISO_DATE_TIME.exec(value.trim());
   if (!match) throw new InvalidDateTimeError(value);
   const [, year = '', month = '', day = '', hour = '00', minute = '00', second = '00', fraction = '', zone] = match;
@@ -41,6 +43,39 @@ export function toUtcIso(value: string | Date): string {
   const shifted = new Date(`${base}${fraction.slice(0, 4)}${offset.length === 5 ? `${offset.slice(0, 3)}:${offset.slice(3)}` : offset}`);
   if (Number.isNaN(shifted.getTime())) throw new InvalidDateTimeError(value);
   return shifted.toISOString();
+}
+
+const ZERO = 48;
+const digitAt = (value: string, index: number): number => {
+  const digit = value.charCodeAt(index) - ZERO;
+  return digit >= 0 && digit <= 9 ? digit : Number.NaN;
+};
+const twoDigitsAt = (value: string, index: number): number => digitAt(value, index) * 10 + digitAt(value, index + 1);
+
+/**
+ * The appliance's own shape, `YYYY-MM-DDTHH:MM:SS`, an optional fraction of 1 to 9 digits and an
+ * optional `Z`, read by character codes: no regex match, no substrings. This runs for every DateTime
+ * an answer carries (two per session row). Anything else (an offset, a space, a lower-case letter, a
+ * date alone) returns undefined and takes the general path.
+ */
+function canonicalUtc(value: string): string | undefined {
+  const length = value.length;
+  if (length < 19 || value[4] !== '-' || value[7] !== '-' || value[10] !== 'T' || value[13] !== ':' || value[16] !== ':') return undefined;
+  const zulu = value.charCodeAt(length - 1) === 90; // 'Z'
+  const end = zulu ? length - 1 : length;
+  if (end > 19) {
+    if (value[19] !== '.' || end === 20 || end - 20 > 9) return undefined;
+    for (let index = 20; index < end; index += 1) if (Number.isNaN(digitAt(value, index))) return undefined;
+  } else if (end < 19) return undefined;
+  const year = twoDigitsAt(value, 0) * 100 + twoDigitsAt(value, 2);
+  const month = twoDigitsAt(value, 5);
+  const day = twoDigitsAt(value, 8);
+  const hour = twoDigitsAt(value, 11);
+  const minute = twoDigitsAt(value, 14);
+  const second = twoDigitsAt(value, 17);
+  if (Number.isNaN(year + month + day + hour + minute + second)) return undefined; // a non-digit somewhere
+  if (!isCalendarTime(year, month, day, hour, minute, second)) throw new InvalidDateTimeError(value);
+  return zulu ? value : `${value}Z`;
 }
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];

@@ -17,4 +17,22 @@ describe('parseJson', () => {
   it('keeps the largest exact integer', () => {
     expect(parseJson<{ usn: number }>('{"usn": 9007199254740991}', 'GET /sessions')?.usn).toBe(9007199254740991);
   });
+
+  it.each([
+    ['nested in an array of objects', '{"results":[{"usn":1},{"_embedded":{"x":[1,2,-9007199254740993]}}]}'],
+    ['written with an exponent', '{"executionDuration": 1e300}'],
+    ['at the top level', '9007199254740993'],
+  ])('finds one %s', (_where, body) => {
+    expect(() => parseJson(body, 'GET /sessions')).toThrow(/exceeds 2\^53 - 1/);
+  });
+
+  it('walks a body nested deeper than the call stack without overflowing it', () => {
+    const depth = 200_000;
+    const body = `${'['.repeat(depth)}9007199254740993${']'.repeat(depth)}`;
+    expect(() => parseJson(body, 'GET /sessions')).toThrow(UpstreamBadResponseError);
+  });
+
+  it('leaves fractions and safe integers alone', () => {
+    expect(parseJson('{"a":[0.5,-1,1e15,9007199254740991.0]}', 'GET /sessions')).toEqual({ a: [0.5, -1, 1e15, 9007199254740991] });
+  });
 });

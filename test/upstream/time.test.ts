@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { isNoTime, readUpstreamTime, toUtcIso, upstreamTimeToEpochMs } from '../../src/upstream/time';
 
 describe('toUtcIso', () => {
@@ -94,5 +95,55 @@ describe('calendar check', () => {
         }
       }
     }
+  });
+});
+
+describe("the appliance's own shape, read without a regex", () => {
+  const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+  const viaDate = (base: string): boolean => {
+    const date = new Date(`${base}Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === base;
+  };
+
+  it('gives what the general rule gives, for every field, fraction length and zone letter', () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          year: fc.integer({ min: 0, max: 9999 }),
+          month: fc.integer({ min: 0, max: 13 }),
+          day: fc.integer({ min: 0, max: 32 }),
+          hour: fc.integer({ min: 0, max: 24 }),
+          minute: fc.integer({ min: 0, max: 60 }),
+          second: fc.integer({ min: 0, max: 60 }),
+          fraction: fc.stringMatching(/^\d{0,11}$/),
+          dot: fc.boolean(),
+          zone: fc.constantFrom('', 'Z', 'z', '+00:00', '+01:00', ' '),
+        }),
+        ({ year, month, day, hour, minute, second, fraction, dot, zone }) => {
+          const base = `${pad(year, 4)}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}:${pad(second)}`;
+          const fractionPart = dot ? `.${fraction}` : '';
+          const input = `${base}${fractionPart}${zone}`;
+          const readable = viaDate(base) && (!dot || (fraction.length >= 1 && fraction.length <= 9));
+          if (!readable) {
+            expect(() => toUtcIso(input)).toThrow(/ISO-8601/);
+          } else if (zone === '+01:00') {
+            expect(toUtcIso(input)).toBe(new Date(`${base}${fractionPart.slice(0, 4)}+01:00`).toISOString());
+          } else {
+            expect(toUtcIso(input)).toBe(`${base}${fractionPart}Z`);
+          }
+        },
+      ),
+      { numRuns: 5000 },
+    );
+  });
+
+  it.each([
+    '2020-06-19T04:00:05.',
+    '2020-06-19T04:00:05.1234567890',
+    '2020-06-19T04:00:5',
+    '2020-06-19T04:00:05ZZ',
+    '２０２０-06-19T04:00:05',
+  ])('refuses %j', (input) => {
+    expect(() => toUtcIso(input)).toThrow(/ISO-8601/);
   });
 });
