@@ -264,14 +264,20 @@ export async function requestJson<T>(
  * replays it), so sixty dashboards joining one call, or reading one kept page, share one parse:
  * the parsed value is read-only from here on. Under test it is frozen, so that a consumer that
  * mutates it fails the suite instead of corrupting another request's data.
+ *
+ * The parse rides on the Buffer itself, under a private symbol, rather than in a WeakMap keyed by
+ * it: every upstream answer would add and drop an entry of that WeakMap, and its ephemeron table
+ * made each young-generation collection a third slower (measured on a dashboard's 46 item calls).
  */
-const parsedBodies = new WeakMap<Buffer, unknown>();
+const PARSED = Symbol('parsed body');
+type ParsedBuffer = Buffer & { [PARSED]?: { value: unknown } };
 const FREEZE_SHARED = process.env['NODE_ENV'] === 'test';
 
-function parseShared<T>(body: Buffer, endpoint: string, longIntegers: boolean): T | undefined {
-  if (parsedBodies.has(body)) return parsedBodies.get(body) as T | undefined;
+function parseShared<T>(body: ParsedBuffer, endpoint: string, longIntegers: boolean): T | undefined {
+  const held = body[PARSED];
+  if (held !== undefined) return held.value as T | undefined;
   const value = parseJson<T>(body.toString('utf8'), endpoint, longIntegers);
-  parsedBodies.set(body, FREEZE_SHARED ? deepFreeze(value) : value);
+  body[PARSED] = { value: FREEZE_SHARED ? deepFreeze(value) : value };
   return value;
 }
 
