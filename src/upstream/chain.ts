@@ -18,7 +18,7 @@ import { observeCalls, type UpstreamCallObserver } from './interceptors/observe'
 import { retryReads, type RetryOptions } from './interceptors/retry';
 import { tokenSession } from './interceptors/token';
 import type { TokenManager } from './token-manager';
-import { requestJson, type Dispatch, type Interceptor, type UpstreamCallContext } from './transport';
+import { readJson, requestJson, type Dispatch, type Interceptor, type UpstreamCallContext } from './transport';
 
 export interface TransportOptions {
   /** e.g. `https://backup.example.com:11005/api/v1`; the path part prefixes every call. */
@@ -97,6 +97,10 @@ export class UpstreamTransport {
   /** A GET through the whole chain: 2xx resolves with the JSON body, anything else rejects typed. */
   async get<T>(request: UpstreamRequest): Promise<T | undefined> {
     const path = `${this.basePath}${request.path}${request.query ? `?${request.query}` : ''}`;
+    // A kept answer is read here, not dispatched: the chain would only replay it (cache.ts is its
+    // outermost interceptor), at the cost of a handler per interceptor; a warm dashboard has 45.
+    const kept = this.cache.lookup(path, request.context.cacheTtlMs, request.context.endpoint);
+    if (kept) return readJson<T>(kept, request.context).body;
     const { body } = await requestJson<T>(this.dispatch, {
       method: 'GET',
       path,

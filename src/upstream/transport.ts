@@ -253,10 +253,18 @@ export async function requestJson<T>(
   } catch (error) {
     throw toUpstreamError(error, endpoint, signal);
   }
+  return readJson<T>(response, options.upstream);
+}
+
+/** A whole answer read as JSON: 2xx resolves, anything else rejects with an upstream error. */
+export function readJson<T>(
+  response: RawResponse,
+  call: Pick<UpstreamCallContext, 'endpoint' | 'longIntegers'>,
+): { status: number; body: T | undefined } {
   if (response.status < 200 || response.status >= 300) {
-    throw toHttpError(endpoint, response.status, response.headers, response.body.toString('utf8'));
+    throw toHttpError(call.endpoint, response.status, response.headers, response.body.toString('utf8'));
   }
-  return { status: response.status, body: parseShared<T>(response.body, endpoint, options.upstream.longIntegers !== false) };
+  return { status: response.status, body: parseShared<T>(response.body, call.endpoint, call.longIntegers !== false) };
 }
 
 /**

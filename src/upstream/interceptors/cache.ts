@@ -81,6 +81,17 @@ export class ResponseCache {
     for (const observer of this.observers) observer(cache, result);
   }
 
+  /**
+   * The answer kept for `path`, when the call may be served one (its TTL is above 0); a hit is told
+   * to the observers. Read before the call is dispatched at all (chain.ts), and by the interceptor.
+   */
+  lookup(path: string, ttlMs: number | undefined, endpoint: string): HeldResponse | undefined {
+    if (ttlMs === undefined || ttlMs <= 0) return undefined;
+    const stored = this.lru.get(`${this.options.namespace()}|${path}`);
+    if (stored) this.notify(endpoint, 'hit');
+    return stored;
+  }
+
   /** Drops every stored answer (tests, operators). */
   clear(): void {
     this.lru.clear();
@@ -97,9 +108,8 @@ export function shareAndCache(cache: ResponseCache): Interceptor {
     if (options.method !== 'GET' || context.cacheTtlMs === undefined) return dispatch(options, handler);
     const ttlMs = context.cacheTtlMs;
     const key = `${cache.options.namespace()}|${options.path}`;
-    const stored = ttlMs > 0 ? cache.lru.get(key) : undefined;
+    const stored = cache.lookup(options.path, ttlMs, context.endpoint);
     if (stored) {
-      cache.notify(context.endpoint, 'hit');
       replay(handler, stored);
       return true;
     }
