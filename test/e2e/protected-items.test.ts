@@ -51,6 +51,7 @@ const bigItems = items(450, 'big');
 
 let fake: FakeAppliance;
 let gateway: Gateway;
+const logs = captureLogs('info');
 
 beforeAll(async () => {
   fake = await startFakeAppliance({
@@ -76,7 +77,7 @@ beforeAll(async () => {
       items: bigItems,
     },
   });
-  gateway = await gatewayFor(fake, captureLogs('info').logger, { VEEAM_PAGE_SIZE: '200' });
+  gateway = await gatewayFor(fake, logs.logger, { VEEAM_PAGE_SIZE: '200' });
 });
 
 afterAll(async () => {
@@ -140,6 +141,11 @@ describe('"protects nothing" is decided only from what is known for sure', () =>
       expect(result.data?.session.protectedItems).toEqual({ totalCount: 0, items: [] });
     }
     expect(itemCalls(JOB_SESSION)).toEqual(['Offset=0&Limit=50']);
+    // An answer, not a failure: counted by status, never a warning on every dashboard that shows it.
+    const upstreamLines = logs.lines().filter((line) => line['component'] === 'upstream' && line['status'] === 404);
+    expect(upstreamLines).toEqual([]);
+    const metrics = await (await request(`${gateway.url}/metrics`)).body.text();
+    expect(metrics).toMatch(/veeam_gateway_upstream_calls_total\{endpoint="GET \/sessions\/\{id\}\/protectedItems",status="404"\} [1-9]/);
   });
 
   it('the items export reads them too', async () => {

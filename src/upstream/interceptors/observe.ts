@@ -43,7 +43,10 @@ export function observeCalls(observers: readonly UpstreamCallObserver[]): Interc
       };
       for (const observer of observers) observer.end?.(info);
     };
-    return dispatch(options, new ObservingHandler(handler, context.endpoint, context.signal, notify));
+    // A 404 the call expects (a session that protects nothing: `cacheNotFound`) is an answer, not a
+    // failure: counted by status, but no warning and no error span for every dashboard that shows one.
+    const notFoundIsAnswer = context.cacheNotFound === true;
+    return dispatch(options, new ObservingHandler(handler, context.endpoint, context.signal, notFoundIsAnswer, notify));
   };
 }
 
@@ -58,6 +61,7 @@ class ObservingHandler extends ForwardingHandler {
     next: Dispatcher.DispatchHandler,
     private readonly endpoint: string,
     private readonly signal: AbortSignal | undefined,
+    private readonly notFoundIsAnswer: boolean,
     private readonly notify: (status: number | undefined, error: UpstreamError | undefined) => void,
   ) {
     super(next);
@@ -95,7 +99,8 @@ class ObservingHandler extends ForwardingHandler {
   }
 
   private failed(): boolean {
-    return this.status !== undefined && (this.status < 200 || this.status >= 300);
+    if (this.status === undefined || (this.status >= 200 && this.status < 300)) return false;
+    return !(this.status === 404 && this.notFoundIsAnswer);
   }
 
   private finish(error: UpstreamError | undefined): void {
