@@ -65,6 +65,9 @@ export function createContext(services: GatewayServices, info: RequestInfo): Gat
     cachePolicy: new CachePolicy(),
     stats,
     call,
-    loaders: createLoaders(services.client, services.limits, call, services.telemetry),
+    loaders: createLoaders(services.client, services.limits, call, {
+      telemetry: services.telemetry,
+      itemsKeptApart: services.cacheHints.finishedItemsSeconds !== services.cacheHints.liveSeconds,
+    }),
   };
 }

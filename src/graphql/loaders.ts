@@ -18,7 +18,12 @@ import { itemSliceOrder, PROBE_ORDER } from '../sessions/rules';
 
 export interface ProtectedItemsKey extends ProtectedItemsArgs {
   sessionId: string;
-  /** Not part of the key: decides how long the answer may be cached. */
+  /**
+   * Decides how long the answer may be kept. Part of the key only when finished and running
+   * sessions' items are kept differently: then an answer asked while a session ran (started with its
+   * list, running-sessions.ts) never serves a read of it finished, which must be asked again to be
+   * kept. When both are kept alike, `session(id:)`'s look-ahead (which cannot know yet) shares it.
+   */
   sessionFinished: boolean;
 }
 
@@ -55,11 +60,19 @@ function fanOut<K, V>(
   };
 }
 
-export function protectedItemsCacheKey(key: ProtectedItemsKey): string {
-  return JSON.stringify([key.sessionId, key.search ?? null, key.sort, key.page.offset, key.page.limit]);
+export function protectedItemsCacheKey(key: ProtectedItemsKey, keptApart: boolean): string {
+  const keeping = keptApart ? key.sessionFinished : null;
+  return JSON.stringify([key.sessionId, key.search ?? null, key.sort, key.page.offset, key.page.limit, keeping]);
 }
 
-export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: CallOptions, telemetry?: LoaderTelemetry): Loaders {
+export interface LoaderOptions {
+  telemetry?: LoaderTelemetry | undefined;
+  /** Finished and running sessions' items are kept for different times (see ProtectedItemsKey). */
+  itemsKeptApart: boolean;
+}
+
+export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: CallOptions, options: LoaderOptions): Loaders {
+  const { telemetry, itemsKeptApart } = options;
   return {
     sessionById: new DataLoader<string, SessionModel | null>(
       fanOut('sessionById', telemetry, (id) =>
@@ -90,7 +103,7 @@ export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: 
           throw error;
         });
       }),
-      { cacheKeyFn: protectedItemsCacheKey },
+      { cacheKeyFn: (key) => protectedItemsCacheKey(key, itemsKeptApart) },
     ),
     sessionCount: new DataLoader<CountKey, number, string>(
       fanOut(

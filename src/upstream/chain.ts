@@ -11,6 +11,7 @@
  *   Pool              keep-alive sockets to the appliance (undici)
  */
 import { Pool, type Dispatcher } from 'undici';
+import { UpstreamAbortedError } from './errors';
 import { ResponseCache, shareAndCache, type ResponseCacheOptions } from './interceptors/cache';
 import { CircuitBreaker, circuitBreaker, type BreakerOptions } from './interceptors/circuit-breaker';
 import { FairQueue, fairConcurrency } from './interceptors/concurrency';
@@ -99,7 +100,9 @@ export class UpstreamTransport {
     const path = `${this.basePath}${request.path}${request.query ? `?${request.query}` : ''}`;
     // A kept answer is read here, not dispatched: the chain would only replay it (cache.ts is its
     // outermost interceptor), at the cost of a handler per interceptor; a warm dashboard has 45.
-    const kept = this.cache.lookup(path, request.context.cacheTtlMs, request.context.endpoint);
+    const { signal, endpoint } = request.context;
+    if (signal?.aborted) throw new UpstreamAbortedError(endpoint, signal.reason); // as requestJson would
+    const kept = this.cache.lookup(path, request.context.cacheTtlMs, endpoint);
     if (kept) return readJson<T>(kept, request.context).body;
     const { body } = await requestJson<T>(this.dispatch, {
       method: 'GET',

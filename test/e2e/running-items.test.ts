@@ -105,6 +105,35 @@ describe("a repeated dashboard asks its running sessions' items with the list", 
     expect(recorded().items.has(id)).toBe(false);
   });
 
+  it('a session finished since and read through another field of the query gets its own finished read, kept', async () => {
+    stack = await startStack();
+    const id = stack.sim.activity.start();
+    const query = `query ($id: ID!) { running: sessions(filter: {status: [RUNNING]}) { items { id protectedItems(page: {limit: 20}) { totalCount } } }
+      one: session(id: $id) { status protectedItems(page: {limit: 20}) { totalCount } } }`;
+    expect((await stack.gql(query, { id })).errors).toBeUndefined();
+    stack.sim.activity.finish(id);
+    resetRecording();
+    const second = await stack.gql<{ one: { status: string } }>(query, { id });
+    expect(second.data?.one.status).toBe('SUCCEEDED');
+    expect(recorded().items.get(id)).toHaveLength(2); // asked with the running list, and again as finished
+    resetRecording();
+    await stack.gql(`{ session(id: "${id}") { protectedItems(page: {limit: 20}) { totalCount } } }`);
+    expect(recorded().items.has(id)).toBe(false); // the finished read was kept
+  });
+
+  it('with a live TTL, an answer kept while the session ran does not serve its finished read', async () => {
+    stack = await startStack({ env: { CACHE_LIVE_TTL_MS: '60000' } });
+    const id = stack.sim.activity.start();
+    await dashboard(); // the running session's items kept for the live TTL
+    stack.sim.activity.finish(id);
+    resetRecording();
+    await stack.gql(`{ session(id: "${id}") { protectedItems(page: {limit: 20}) { totalCount items { status } } } }`);
+    expect(recorded().items.get(id)).toHaveLength(1); // asked again, as finished
+    resetRecording();
+    await stack.gql(`{ session(id: "${id}") { protectedItems(page: {limit: 20}) { totalCount } } }`);
+    expect(recorded().items.has(id)).toBe(false); // and kept
+  });
+
   it('a running session that left the list costs one unread call, once', async () => {
     stack = await startStack();
     const first = stack.sim.activity.start();

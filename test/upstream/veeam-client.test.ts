@@ -249,6 +249,39 @@ describe('one parse per upstream answer', () => {
     }
   });
 
+  it('an answer kept for long is not replaced by one kept for less, nor served to a call that would keep it longer', () => {
+    const cache = upstream.cache;
+    const path = '/api/v1/sessions/x/protectedItems?Offset=0&Limit=5';
+    const key = `${cache.options.namespace()}|${path}`;
+    const answer = (text: string) => ({ status: 200, headers: {}, body: Buffer.from(text) });
+    cache.keep(key, answer('finished'), 60_000);
+    cache.keep(key, answer('running'), 1_000); // a call started earlier, ended later
+    expect(cache.lookup(path, 60_000, 'GET /sessions/{id}/protectedItems')?.body.toString()).toBe('finished');
+    cache.clear();
+    cache.keep(key, answer('running'), 1_000);
+    expect(cache.lookup(path, 60_000, 'GET /sessions/{id}/protectedItems')).toBeUndefined();
+    expect(cache.lookup(path, 1_000, 'GET /sessions/{id}/protectedItems')?.body.toString()).toBe('running');
+    cache.clear();
+  });
+
+  it('a kept answer is not given to a caller that has already gone', async () => {
+    const read = (signal?: AbortSignal) => upstream.client.listSessions({ offset: 0, limit: 3 }, signal ? { signal } : {});
+    const kept = createUpstream(
+      upstreamConfigFor(sim, { cache: { ...upstreamConfigFor(sim).cache, liveTtlMs: 60_000 } }),
+      captureLogs().logger,
+    );
+    try {
+      const readKept = (signal?: AbortSignal) => kept.client.listSessions({ offset: 0, limit: 3 }, signal ? { signal } : {});
+      await readKept();
+      await expect(readKept()).resolves.toMatchObject({ totalCount: expect.any(Number) });
+      expect(sim.counters.get('GET /sessions')).toBe(1);
+      await expect(readKept(AbortSignal.abort())).rejects.toBeInstanceOf(UpstreamAbortedError);
+      await expect(read(AbortSignal.abort())).rejects.toBeInstanceOf(UpstreamAbortedError);
+    } finally {
+      await kept.close();
+    }
+  });
+
   it('an answer from the wire is parsed for its caller alone', async () => {
     const session = sim.data.sessions.find((s) => s._embedded?.backupJobInfo !== undefined);
     if (!session) throw new Error('no backup session');

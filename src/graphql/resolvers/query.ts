@@ -3,12 +3,8 @@ import { upstreamCall, validated } from '../errors';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import { assemblePage } from '../../sessions/pages';
-import type { GatewayContext } from '../context';
-import type { ProtectedItemsKey } from '../loaders';
-import type { SessionModel } from '../models';
 import { prefetchRunningItems, prefetchSessionChildren } from '../prefetch';
 import { listKey } from '../running-sessions';
-import { isFinished } from '../../sessions/rules';
 import { sessionModel } from '../session-model';
 
 export const Query: QueryResolvers = {
@@ -22,7 +18,7 @@ export const Query: QueryResolvers = {
     }));
     // The items of the sessions this list showed running last time start with it (running-sessions.ts).
     const list = listKey(filter, sort, page);
-    const speculated = prefetchRunningItems(context.runningSessions.recall(list), info, context);
+    prefetchRunningItems(context.runningSessions.recall(list), info, context);
     const result = await upstreamCall(
       assemblePage<SessionDto>(page, context.limits.upstreamPageSize, (offset, limit) =>
         context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
@@ -32,7 +28,6 @@ export const Query: QueryResolvers = {
     const items = result.items.map(sessionModel);
     for (const session of items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
     context.runningSessions.remember(list, items);
-    dropFinishedSince(speculated, items, context);
     return { ...result, items };
   },
 
@@ -43,13 +38,3 @@ export const Query: QueryResolvers = {
     return context.loaders.sessionById.load(id);
   },
 };
-
-/**
- * A session that has finished since the list was last asked: its items were asked while it may still
- * have been running, so that answer is dropped and its resolver asks again, as finished (and keepable).
- */
-function dropFinishedSince(speculated: readonly ProtectedItemsKey[], sessions: readonly SessionModel[], context: GatewayContext): void {
-  if (speculated.length === 0) return;
-  const finished = new Set(sessions.filter((session) => isFinished(session.dto)).map((session) => session.id));
-  for (const key of speculated) if (finished.has(key.sessionId)) context.loaders.protectedItems.clear(key);
-}

@@ -7,7 +7,9 @@
  *   when every caller waiting on it has gone. A caller joins only a call that keeps its answer at
  *   least as long as it would keep it; otherwise it makes its own (which later callers then join).
  * - Stored: 2xx answers whose call names a TTL are kept in an LRU bounded by entries and bytes, and
- *   404s of calls that say a 404 lasts (`cacheNotFound`: a session's items when it has none).
+ *   404s of calls that say a 404 lasts (`cacheNotFound`: a session's items when it has none). A kept
+ *   answer serves only calls that would keep it no longer than it was kept for, and is never replaced
+ *   by one kept for less.
  *
  * Not undici's `interceptors.cache` + `interceptors.dedupe`: the appliance sends no Cache-Control,
  * the TTL is the gateway's per-call policy (a finished session's items live long), and a shared
@@ -63,14 +65,19 @@ class InFlightCalls {
   }
 }
 
+/** A kept answer, with how long its call said it may be kept. */
+interface KeptResponse extends HeldResponse {
+  ttlMs: number;
+}
+
 /** The store behind the interceptor: what the gateway and tests may clear and measure. */
 export class ResponseCache {
-  readonly lru: LRUCache<string, HeldResponse>;
+  readonly lru: LRUCache<string, KeptResponse>;
   readonly inflight = new InFlightCalls();
   private readonly observers: CacheObserver[] = [];
 
   constructor(readonly options: ResponseCacheOptions) {
-    this.lru = new LRUCache<string, HeldResponse>({ max: options.maxEntries, maxSize: options.maxBytes });
+    this.lru = new LRUCache<string, KeptResponse>({ max: options.maxEntries, maxSize: options.maxBytes });
   }
 
   observe(observer: CacheObserver): void {
@@ -82,14 +89,24 @@ export class ResponseCache {
   }
 
   /**
-   * The answer kept for `path`, when the call may be served one (its TTL is above 0); a hit is told
-   * to the observers. Read before the call is dispatched at all (chain.ts), and by the interceptor.
+   * The answer kept for `path`, when the call may be served one: its TTL is above 0, and the answer
+   * was kept by a call with a TTL at least as long (a session's items kept while it ran never serve a
+   * read of it finished, which is asked again and kept). A hit is told to the observers. Read before
+   * the call is dispatched at all (chain.ts), and by the interceptor.
    */
   lookup(path: string, ttlMs: number | undefined, endpoint: string): HeldResponse | undefined {
     if (ttlMs === undefined || ttlMs <= 0) return undefined;
     const stored = this.lru.get(`${this.options.namespace()}|${path}`);
-    if (stored) this.notify(endpoint, 'hit');
+    if (stored === undefined || stored.ttlMs < ttlMs) return undefined;
+    this.notify(endpoint, 'hit');
     return stored;
+  }
+
+  /** Keeps an answer, unless one kept for longer is still there (a call that started earlier ends later). */
+  keep(key: string, response: HeldResponse, ttlMs: number): void {
+    const current = this.lru.peek(key);
+    if (current !== undefined && current.ttlMs > ttlMs) return;
+    this.lru.set(key, { ...response, ttlMs }, { ttl: ttlMs, size: key.length + response.body.length + 1 });
   }
 
   /** Drops every stored answer (tests, operators). */
@@ -171,8 +188,7 @@ function start(
       if (ttlMs > 0 && ((status >= 200 && status < 300) || (status === 404 && options.upstream.cacheNotFound === true))) {
         // Kept under the namespace the answer was fetched in: the first call after start-up learns
         // the API revision on its way (its key said 'auto'), and later calls look it up by revision.
-        const storeKey = `${cache.options.namespace()}|${options.path}`;
-        cache.lru.set(storeKey, response, { ttl: ttlMs, size: storeKey.length + response.body.length + 1 });
+        cache.keep(`${cache.options.namespace()}|${options.path}`, response, ttlMs);
       }
       for (const waiter of finish()) replay(waiter, response);
     },
