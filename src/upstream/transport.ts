@@ -107,7 +107,7 @@ export function collect(dispatch: Dispatch, options: UpstreamDispatchOptions): P
       },
       onResponseEnd() {
         // One chunk is kept as it is: a replayed answer (cache.ts) stays the same Buffer for every
-        // caller, which lets its parse be shared (parsedBodies below).
+        // caller, which lets its parse be shared (parseShared below).
         if (settle()) resolve({ status, headers, body: chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks) });
       },
       onResponseError(_controller, error) {

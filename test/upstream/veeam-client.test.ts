@@ -252,7 +252,7 @@ describe('one parse per upstream answer', () => {
   it('an answer kept for long is not replaced by one kept for less, nor served to a call that would keep it longer', () => {
     const cache = upstream.cache;
     const path = '/api/v1/sessions/x/protectedItems?Offset=0&Limit=5';
-    const key = `${cache.options.namespace()}|${path}`;
+    const key = cache.keyOf(path);
     const answer = (text: string) => ({ status: 200, headers: {}, body: Buffer.from(text) });
     cache.keep(key, answer('finished'), 60_000);
     cache.keep(key, answer('running'), 1_000); // a call started earlier, ended later

@@ -88,6 +88,11 @@ export class ResponseCache {
     for (const observer of this.observers) observer(cache, result);
   }
 
+  /** The key of `path`: the appliance and API revision in use now, then the path and query. */
+  keyOf(path: string): string {
+    return `${this.options.namespace()}|${path}`;
+  }
+
   /**
    * The answer kept for `path`, when the call may be served one: its TTL is above 0, and the answer
    * was kept by a call with a TTL at least as long (a session's items kept while it ran never serve a
@@ -96,7 +101,7 @@ export class ResponseCache {
    */
   lookup(path: string, ttlMs: number | undefined, endpoint: string): HeldResponse | undefined {
     if (ttlMs === undefined || ttlMs <= 0) return undefined;
-    const stored = this.lru.get(`${this.options.namespace()}|${path}`);
+    const stored = this.lru.get(this.keyOf(path));
     if (stored === undefined || stored.ttlMs < ttlMs) return undefined;
     this.notify(endpoint, 'hit');
     return stored;
@@ -124,7 +129,7 @@ export function shareAndCache(cache: ResponseCache): Interceptor {
     const context = contextOf(options);
     if (options.method !== 'GET' || context.cacheTtlMs === undefined) return dispatch(options, handler);
     const ttlMs = context.cacheTtlMs;
-    const key = `${cache.options.namespace()}|${options.path}`;
+    const key = cache.keyOf(options.path);
     const stored = cache.lookup(options.path, ttlMs, context.endpoint);
     if (stored) {
       replay(handler, stored);
@@ -188,7 +193,7 @@ function start(
       if (ttlMs > 0 && ((status >= 200 && status < 300) || (status === 404 && options.upstream.cacheNotFound === true))) {
         // Kept under the namespace the answer was fetched in: the first call after start-up learns
         // the API revision on its way (its key said 'auto'), and later calls look it up by revision.
-        cache.keep(`${cache.options.namespace()}|${options.path}`, response, ttlMs);
+        cache.keep(cache.keyOf(options.path), response, ttlMs);
       }
       for (const waiter of finish()) replay(waiter, response);
     },
