@@ -65,6 +65,14 @@ export function protectedItemsCacheKey(key: ProtectedItemsKey, keptApart: boolea
   return JSON.stringify([key.sessionId, key.search ?? null, key.sort, key.page.offset, key.page.limit, keeping]);
 }
 
+/**
+ * Batches go out at the next microtask rather than DataLoader's next tick: every key is a call of its
+ * own anyway, so waiting gathers nothing, and the keys a sessions list starts (prefetch.ts) then
+ * leave before execution walks the page, not after it. Same schedule for every loader, so that calls
+ * leave in the order they were asked for (a session before its log and items).
+ */
+const DISPATCH_AT_NEXT_MICROTASK = { batchScheduleFn: queueMicrotask } as const;
+
 export interface LoaderOptions {
   telemetry?: LoaderTelemetry | undefined;
   /** Finished and running sessions' items are kept for different times (see ProtectedItemsKey). */
@@ -81,6 +89,7 @@ export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: 
           throw error;
         }),
       ),
+      DISPATCH_AT_NEXT_MICROTASK,
     ),
     protectedItems: new DataLoader<ProtectedItemsKey, UpstreamItemsPage, string>(
       fanOut('protectedItems', telemetry, (key) => {
@@ -103,7 +112,7 @@ export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: 
           throw error;
         });
       }),
-      { cacheKeyFn: (key) => protectedItemsCacheKey(key, itemsKeptApart) },
+      { cacheKeyFn: (key) => protectedItemsCacheKey(key, itemsKeptApart), ...DISPATCH_AT_NEXT_MICROTASK },
     ),
     sessionCount: new DataLoader<CountKey, number, string>(
       fanOut(
@@ -111,10 +120,11 @@ export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: 
         telemetry,
         async (params) => (await client.listSessions({ ...params, offset: 0, limit: 1, sort: PROBE_ORDER }, call)).totalCount,
       ),
-      { cacheKeyFn: (params) => JSON.stringify(params) },
+      { cacheKeyFn: (params) => JSON.stringify(params), ...DISPATCH_AT_NEXT_MICROTASK },
     ),
     sessionLog: new DataLoader<string, LogItemDto[]>(
       fanOut('sessionLog', telemetry, async (id) => (await client.getSessionLog(id, call)).log ?? []),
+      DISPATCH_AT_NEXT_MICROTASK,
     ),
   };
 }

@@ -27,8 +27,10 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { protectedItemsArgs, type ProtectedItemsArgs } from '../sessions/normalise';
+import { isFinished, protectsNothing } from '../sessions/rules';
 import type { GatewayContext } from './context';
 import type { ProtectedItemsKey } from './loaders';
+import type { SessionModel } from './models';
 import { MAX_RUNNING_PER_LIST } from './running-sessions';
 
 type LookAheadInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues' | 'schema'>;
@@ -134,6 +136,16 @@ export function prefetchSessionChildren(id: string, info: LookAheadInfo, context
   return started;
 }
 
+/** The normalised arguments of every `items { protectedItems(…) }` selected on a sessions list field. */
+function listedItemsArgs(info: LookAheadInfo, context: GatewayContext): ProtectedItemsArgs[] {
+  const pageType = info.schema.getType('SessionPage');
+  const sessionType = info.schema.getType('Session');
+  if (!isObjectType(pageType) || !isObjectType(sessionType)) return [];
+  const itemsNodes = collectSubFields(info, pageType).filter((node) => node.name.value === 'items');
+  if (itemsNodes.length === 0) return [];
+  return selectedItemsArgs({ ...info, fieldNodes: itemsNodes }, sessionType, context);
+}
+
 /**
  * Starts, with a sessions list, the items of the sessions its last answer showed running
  * (running-sessions.ts), with the arguments every `items { protectedItems(…) }` of the selection
@@ -143,15 +155,34 @@ export function prefetchRunningItems(running: readonly string[], info: LookAhead
   const started: ProtectedItemsKey[] = [];
   if (running.length === 0) return started;
   try {
-    const pageType = info.schema.getType('SessionPage');
-    const sessionType = info.schema.getType('Session');
-    if (!isObjectType(pageType) || !isObjectType(sessionType)) return started;
-    const itemsNodes = collectSubFields(info, pageType).filter((node) => node.name.value === 'items');
-    if (itemsNodes.length === 0) return started;
-    for (const args of selectedItemsArgs({ ...info, fieldNodes: itemsNodes }, sessionType, context)) {
+    for (const args of listedItemsArgs(info, context)) {
       for (const sessionId of running) {
         if (started.length === MAX_RUNNING_PER_LIST) return started;
         const key: ProtectedItemsKey = { sessionId, sessionFinished: false, ...args };
+        context.loaders.protectedItems.load(key).catch(drop);
+        started.push(key);
+      }
+    }
+  } catch {
+    // Looking ahead is an optimisation: whatever it cannot read, execution will.
+  }
+  return started;
+}
+
+/**
+ * Starts, as soon as a sessions list has arrived, the items of every session in it that the
+ * selection asks items of, with the keys `Session.protectedItems` will load: the calls leave before
+ * execution has walked the page (50 sessions' fields) instead of after it. Sessions known to protect
+ * nothing are skipped, as the resolver skips them. Returns the keys it loaded; never throws.
+ */
+export function prefetchListedItems(sessions: readonly SessionModel[], info: LookAheadInfo, context: GatewayContext): ProtectedItemsKey[] {
+  const started: ProtectedItemsKey[] = [];
+  if (sessions.length === 0) return started;
+  try {
+    for (const args of listedItemsArgs(info, context)) {
+      for (const { id, dto } of sessions) {
+        if (protectsNothing(dto)) continue;
+        const key: ProtectedItemsKey = { sessionId: id, sessionFinished: isFinished(dto), ...args };
         context.loaders.protectedItems.load(key).catch(drop);
         started.push(key);
       }

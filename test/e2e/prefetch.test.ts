@@ -4,6 +4,7 @@
  * a session that does not exist still answers null without an error.
  */
 import { startStack, type Stack } from '../helpers/stack';
+import { recordDispatches } from '../helpers/upstream';
 
 let stack: Stack;
 
@@ -50,6 +51,21 @@ describe('session(id:) with log and protectedItems', () => {
     ]);
     const times = calls.map((c) => c.at);
     expect(Math.max(...times) - Math.min(...times)).toBeLessThan(LATENCY_MS);
+  });
+
+  it("hands the session's own call to the pool first: its children can complete only once it is back", async () => {
+    stack = await startStack({ env: { CACHE_FINISHED_TTL_MS: '0' } });
+    const id = finishedBackupSession(stack);
+    await stack.gql('{ sessions(page: {limit: 1}) { totalCount } }'); // log in first
+    const dispatched = recordDispatches(stack.sim.origin);
+    try {
+      const result = await stack.gql(DETAIL, { id });
+      expect(result.errors).toBeUndefined();
+    } finally {
+      dispatched.stop();
+    }
+    const base = `/api/v1/sessions/${id}`;
+    expect(dispatched.paths().map((path) => path.split('?')[0])).toEqual([base, `${base}/log`, `${base}/protectedItems`]);
   });
 
   it('as shipped, the log starts with the session and the items (whose caching depends on it) after it', async () => {

@@ -4,6 +4,7 @@
  * simulator's recorded requests, not timed.
  */
 import { startStack, type Stack } from '../helpers/stack';
+import { recordDispatches } from '../helpers/upstream';
 
 let stack: Stack;
 
@@ -73,6 +74,36 @@ describe("a repeated dashboard asks its running sessions' items with the list", 
       const answered = sessions.find((session) => session.id === id);
       expect(answered?.status).toBe('RUNNING');
       expect(answered?.protectedItems.totalCount).toBe(stack.sim.data.protectedItems(id)?.length);
+    }
+  });
+
+  it("hands the list's call to the pool before the remembered items: the page waits for the list, not for them", async () => {
+    stack = await startStack();
+    stack.sim.activity.start();
+    stack.sim.activity.start();
+    await dashboard(); // logs in, learns which sessions run
+    const dispatched = recordDispatches(stack.sim.origin);
+    try {
+      await dashboard();
+    } finally {
+      dispatched.stop();
+    }
+    const paths = dispatched.paths();
+    expect(paths.filter((path) => path.includes('/protectedItems')).length).toBeGreaterThanOrEqual(2);
+    expect(paths[0]).toMatch(/\/sessions\?/);
+  });
+
+  it("as shipped, the first poll asks each listed session's items once (the look-ahead and the resolvers agree on keys)", async () => {
+    stack = await startStack();
+    stack.sim.activity.start();
+    await stack.gql('{ sessions(page: {limit: 1}) { totalCount } }'); // log in first
+    resetRecording();
+    const sessions = await dashboard();
+    const { items } = recorded();
+    expect(items.size).toBeGreaterThan(40);
+    for (const [id, asked] of items) {
+      expect([id, asked.length]).toEqual([id, 1]);
+      expect(sessions.some((session) => session.id === id)).toBe(true);
     }
   });
 

@@ -5,7 +5,8 @@
 import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../../src/graphql/context';
 import type { ProtectedItemsKey } from '../../src/graphql/loaders';
-import { prefetchRunningItems, prefetchSessionChildren } from '../../src/graphql/prefetch';
+import type { SessionModel } from '../../src/graphql/models';
+import { prefetchListedItems, prefetchRunningItems, prefetchSessionChildren } from '../../src/graphql/prefetch';
 import { MAX_RUNNING_PER_LIST } from '../../src/graphql/running-sessions';
 import { loadTypeDefs } from '../../src/graphql/schema';
 
@@ -159,5 +160,58 @@ describe('prefetchRunningItems', () => {
     const many = Array.from({ length: MAX_RUNNING_PER_LIST }, (_, i) => `${ID.slice(0, -2)}${String(i).padStart(2, '0')}`);
     const loads = await startedFor(`{ sessions { items { ${aliases} } } }`, undefined, many);
     expect(loads).toHaveLength(MAX_RUNNING_PER_LIST);
+  });
+});
+
+describe('prefetchListedItems', () => {
+  const FINISHED = { id: ID, dto: { id: ID, type: 'PolicyBackup', status: 'Success', executionStopTime: '2026-11-01T01:00:00Z' } };
+  const RUNNING_ID = '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f';
+  const RUNNING = { id: RUNNING_ID, dto: { id: RUNNING_ID, type: 'PolicyBackup', status: 'Running', executionStopTime: null } };
+  const RETENTION_ID = '2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a';
+  const RETENTION = {
+    id: RETENTION_ID,
+    dto: { id: RETENTION_ID, type: 'RetentionActivity', status: 'Success', executionStopTime: '2026-11-01T01:00:00Z' },
+  };
+  const LISTED = [FINISHED, RUNNING, RETENTION] as unknown as SessionModel[];
+
+  async function startedFor(query: string, variables?: Record<string, unknown>) {
+    const schema = buildSchema(loadTypeDefs());
+    const loads: ProtectedItemsKey[] = [];
+    const context = {
+      limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
+      loaders: { protectedItems: { load: (key: ProtectedItemsKey) => (loads.push(key), Promise.reject(new Error('dropped'))) } },
+    } as unknown as GatewayContext;
+    let returned: ProtectedItemsKey[] = [];
+    const sessions = schema.getQueryType()?.getFields()['sessions'];
+    if (!sessions) throw new Error('no Query.sessions');
+    sessions.resolve = (_parent, _args, ctx: GatewayContext, info) => {
+      returned = prefetchListedItems(LISTED, info, ctx);
+      return { totalCount: 0, offset: 0, limit: 0, items: [] };
+    };
+    const result = await graphql({ schema, source: query, variableValues: variables, contextValue: context });
+    expect(result.errors).toBeUndefined();
+    expect(returned).toEqual(loads);
+    return loads;
+  }
+
+  it("starts every listed session's items with the key its resolver will load: finished or not, per selection", async () => {
+    const loads = await startedFor(
+      `query ($n: Int!) { sessions { items { ... on Session { protectedItems(page: {limit: $n}) { totalCount } } b: protectedItems(search: "db") { totalCount } } } }`,
+      { n: 20 },
+    );
+    expect(loads.map((key) => [key.sessionId, key.page.limit, key.search ?? null, key.sessionFinished])).toEqual([
+      [ID, 20, null, true],
+      [RUNNING_ID, 20, null, false],
+      [ID, 50, 'db', true],
+      [RUNNING_ID, 50, 'db', false],
+    ]);
+  });
+
+  it('skips sessions known to protect nothing, and starts nothing without a valid protectedItems selection', async () => {
+    expect((await startedFor('{ sessions { items { protectedItems { totalCount } } } }')).map((key) => key.sessionId)).not.toContain(
+      RETENTION_ID,
+    );
+    expect(await startedFor('{ sessions { totalCount items { id } } }')).toEqual([]);
+    expect(await startedFor('{ sessions { items { protectedItems(page: {limit: 100000}) { totalCount } } } }')).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
  * Shared fixtures for tests that talk to the simulator: an upstream config pointing at it and a
  * logger whose lines the test can read.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { Writable } from 'node:stream';
 import type { Logger } from 'pino';
 import { loadConfig, type UpstreamConfig } from '../../src/config/config';
@@ -80,4 +81,19 @@ export function captureLogs(level: 'info' | 'debug' | 'trace' = 'trace'): Captur
         .filter((line) => line.trim() !== '')
         .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
+}
+
+/**
+ * The upstream calls the process hands to undici, in the order it hands them (undici's
+ * `undici:request:create` channel): the order calls leave in, which the appliance's receipt order
+ * (one socket each) does not reliably show. Paths relative to `origin`'s calls only.
+ */
+export function recordDispatches(origin: string): { paths(): string[]; stop(): void } {
+  const paths: string[] = [];
+  const onCreate = (message: unknown): void => {
+    const { request } = message as { request: { origin: string; path: string } };
+    if (request.origin === origin) paths.push(request.path);
+  };
+  subscribe('undici:request:create', onCreate);
+  return { paths: () => [...paths], stop: () => unsubscribe('undici:request:create', onCreate) };
 }

@@ -4,7 +4,7 @@
  */
 import { createUpstream, UpstreamAuthError, UpstreamHttpError, type Upstream } from '../../src/upstream';
 import { startSimulator, type Simulator } from '../../src/simulator';
-import { captureLogs, ManualClock, until, upstreamConfigFor, type CapturedLogs } from '../helpers/upstream';
+import { captureLogs, ManualClock, recordDispatches, until, upstreamConfigFor, type CapturedLogs } from '../helpers/upstream';
 
 let sim: Simulator;
 let upstream: Upstream;
@@ -22,6 +22,26 @@ afterEach(async () => {
 });
 
 describe('token lifecycle', () => {
+  it('with a token held, a call reaches the socket pool before the caller gets its promise back', async () => {
+    const [session] = (await upstream.client.listSessions({ limit: 1 })).results; // logs in
+    const id = session?.id ?? '';
+    const dispatched = recordDispatches(sim.origin);
+    try {
+      // Not awaited yet: a call that waited a turn of the event loop for its token would not be here.
+      const pending = upstream.client.getSession(id);
+      expect(dispatched.paths()).toEqual([expect.stringContaining(`/sessions/${id}`)]);
+      await pending;
+    } finally {
+      dispatched.stop();
+    }
+    // Without a token, calls wait for the login (one) and then leave.
+    upstream.tokens.invalidate((await upstream.tokens.getSession()).accessToken);
+    sim.counters.reset();
+    await Promise.all([upstream.client.listSessions({ offset: 2, limit: 1 }), upstream.client.listSessions({ offset: 3, limit: 1 })]);
+    expect(sim.counters.get('GET /sessions')).toBe(2);
+    expect(upstream.tokens.stats.refreshes + upstream.tokens.stats.logins).toBe(2);
+  });
+
   it('makes exactly one login for 50 concurrent calls at a cold start', async () => {
     const pages = await Promise.all(
       // Distinct offsets: identical concurrent calls would be shared by the response cache.

@@ -3,7 +3,7 @@ import { upstreamCall, validated } from '../errors';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import { assemblePage } from '../../sessions/pages';
-import { prefetchRunningItems, prefetchSessionChildren } from '../prefetch';
+import { prefetchListedItems, prefetchRunningItems, prefetchSessionChildren } from '../prefetch';
 import { listKey } from '../running-sessions';
 import { sessionModel } from '../session-model';
 
@@ -16,16 +16,19 @@ export const Query: QueryResolvers = {
       filter: sessionFilter(args.filter),
       sort: sessionSort(args.sort),
     }));
-    // The items of the sessions this list showed running last time start with it (running-sessions.ts).
-    const list = listKey(filter, sort, page);
-    prefetchRunningItems(context.runningSessions.recall(list), info, context);
-    const result = await upstreamCall(
+    const listed = upstreamCall(
       assemblePage<SessionDto>(page, context.limits.upstreamPageSize, (offset, limit) =>
         context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
       ),
     );
+    // The items of the sessions this list showed running last time start with it (running-sessions.ts),
+    // just after it: the appliance answers the list first, and the rest of the page waits for the list.
+    const list = listKey(filter, sort, page);
+    prefetchRunningItems(context.runningSessions.recall(list), info, context);
+    const result = await listed;
     // One model per session; a later session(id) in the same request gets the same one, with no extra call.
     const items = result.items.map(sessionModel);
+    prefetchListedItems(items, info, context); // before execution walks the page: the calls leave now
     for (const session of items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
     context.runningSessions.remember(list, items);
     return { ...result, items };
@@ -34,7 +37,9 @@ export const Query: QueryResolvers = {
   session(_parent, args, context, info) {
     context.cachePolicy.restrict(context.cacheHints.liveSeconds);
     const id = validated(() => requireUuid(args.id, 'id'));
+    // The session's own call goes first: its children's fields can complete only once it has come back.
+    const session = context.loaders.sessionById.load(id);
     prefetchSessionChildren(id, info, context); // its log and items start with it: one round trip
-    return context.loaders.sessionById.load(id);
+    return session;
   },
 };

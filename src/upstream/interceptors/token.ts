@@ -20,32 +20,42 @@ export function tokenSession(tokens: TokenManager): Interceptor {
     tokens.useDispatch(dispatch);
     return (options, handler) => {
       if (!contextOf(options).authorised) return dispatch(options, handler);
-      void send(dispatch, tokens, options, handler, true);
+      send(dispatch, tokens, options, handler, true);
       return true;
     };
   };
 }
 
-async function send(
+/** Sends the call with the session held now, or once a login or refresh has produced one. */
+function send(
   dispatch: Dispatch,
   tokens: TokenManager,
   options: Dispatcher.DispatchOptions,
   handler: Dispatcher.DispatchHandler,
   mayRetry: boolean,
-): Promise<void> {
-  let session: SessionCredentials;
-  try {
-    session = await tokens.getSession();
-  } catch (error) {
-    failCall(handler, error instanceof Error ? error : new Error(String(error)));
-    return;
-  }
+): void {
+  const held = tokens.heldSession();
+  if (held) return sendWith(held, dispatch, tokens, options, handler, mayRetry);
+  tokens.getSession().then(
+    (session) => sendWith(session, dispatch, tokens, options, handler, mayRetry),
+    (error: unknown) => failCall(handler, error instanceof Error ? error : new Error(String(error))),
+  );
+}
+
+function sendWith(
+  session: SessionCredentials,
+  dispatch: Dispatch,
+  tokens: TokenManager,
+  options: Dispatcher.DispatchOptions,
+  handler: Dispatcher.DispatchHandler,
+  mayRetry: boolean,
+): void {
   const headers = {
     ...(options.headers as Record<string, string> | undefined),
     authorization: `Bearer ${session.accessToken}`,
     'x-api-version': session.revision,
   };
-  const retry = (): void => void send(dispatch, tokens, options, handler, false);
+  const retry = (): void => send(dispatch, tokens, options, handler, false);
   try {
     dispatch(
       { ...options, headers },
