@@ -6,7 +6,7 @@
 import type { GatewayLimits } from '../sessions/limits';
 import type { CallOptions, CallStats, VeeamClient } from '../upstream/veeam-client';
 import { CachePolicy } from './cache-hints';
-import type { RunningSessionsMemory } from './running-sessions';
+import type { ListMemory } from './list-memory';
 import { createLoaders, type LoaderTelemetry, type Loaders } from './loaders';
 
 export type { GatewayLimits };
@@ -22,8 +22,8 @@ export interface GatewayServices {
   client: VeeamClient;
   limits: GatewayLimits;
   cacheHints: CacheHints;
-  /** Which sessions each list showed running: their items start with the list next time. */
-  runningSessions: RunningSessionsMemory;
+  /** What each sessions list's last answer showed (running sessions, rows): next time, more starts with the list. */
+  lists: ListMemory;
   telemetry?: LoaderTelemetry;
 }
 
@@ -45,7 +45,7 @@ export interface GatewayContext extends RequestInfo {
   loaders: Loaders;
   limits: GatewayLimits;
   cacheHints: CacheHints;
-  runningSessions: RunningSessionsMemory;
+  lists: ListMemory;
   /** How long this request's answer may be reused (Cache-Control). */
   cachePolicy: CachePolicy;
   stats: CallStats;
@@ -61,7 +61,7 @@ export function createContext(services: GatewayServices, info: RequestInfo): Gat
     client: services.client,
     limits: services.limits,
     cacheHints: services.cacheHints,
-    runningSessions: services.runningSessions,
+    lists: services.lists,
     cachePolicy: new CachePolicy(),
     stats,
     call,

@@ -21,7 +21,7 @@ export interface ProtectedItemsKey extends ProtectedItemsArgs {
   /**
    * Decides how long the answer may be kept. Part of the key only when finished and running
    * sessions' items are kept differently: then an answer asked while a session ran (started with its
-   * list, running-sessions.ts) never serves a read of it finished, which must be asked again to be
+   * list, list-memory.ts) never serves a read of it finished, which must be asked again to be
    * kept. When both are kept alike, `session(id:)`'s look-ahead (which cannot know yet) shares it.
    */
   sessionFinished: boolean;

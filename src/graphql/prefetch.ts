@@ -31,7 +31,7 @@ import { isFinished, protectsNothing } from '../sessions/rules';
 import type { GatewayContext } from './context';
 import type { ProtectedItemsKey } from './loaders';
 import type { SessionModel } from './models';
-import { MAX_RUNNING_PER_LIST } from './running-sessions';
+import { MAX_RUNNING_PER_LIST } from './list-memory';
 
 type LookAheadInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues' | 'schema'>;
 
@@ -148,7 +148,7 @@ function listedItemsArgs(info: LookAheadInfo, context: GatewayContext): Protecte
 
 /**
  * Starts, with a sessions list, the items of the sessions its last answer showed running
- * (running-sessions.ts), with the arguments every `items { protectedItems(…) }` of the selection
+ * (list-memory.ts), with the arguments every `items { protectedItems(…) }` of the selection
  * gives. Returns the keys it loaded, at most MAX_RUNNING_PER_LIST; never throws.
  */
 export function prefetchRunningItems(running: readonly string[], info: LookAheadInfo, context: GatewayContext): ProtectedItemsKey[] {

@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { GatewayServices } from '../graphql/context';
-import { RunningSessionsMemory } from '../graphql/running-sessions';
+import { ListMemory } from '../graphql/list-memory';
 import { useQueryLimits } from '../graphql/plugins/query-limits';
 import type { GatewayLimits } from '../sessions/limits';
 import { GatewayMetrics, type MetricsOptions } from '../telemetry/metrics';
@@ -83,7 +83,7 @@ function servicesFor(options: GatewayOptions, upstream: Upstream, metrics: Gatew
     client: upstream.client,
     limits,
     cacheHints: { finishedItemsSeconds: appliance.cache.finishedItemsTtlMs / 1000, liveSeconds: appliance.cache.liveTtlMs / 1000 },
-    runningSessions: new RunningSessionsMemory(),
+    lists: new ListMemory(limits.upstreamPageSize),
     telemetry: {
       observeBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
       ...(tracing ? { runBatch: traceBatch } : {}),

@@ -37,6 +37,42 @@ export interface AssembleOptions {
    * slice is kept.
    */
   clientOrderNotTotal?: boolean;
+  /**
+   * How many rows this page held the last time it was asked (graphql/list-memory.ts): the slices
+   * that held rows then start with the first call instead of after it, in one round trip. The first
+   * call still decides: an early slice it shows is not needed is dropped, one it shows is missing is
+   * asked. Not with `clientOrderNotTotal`, whose slices are only known once the first has answered.
+   */
+  expectedRows?: number;
+}
+
+/** A slice started with the first call, before totalCount was known. */
+interface EarlySlice<T> {
+  offset: number;
+  limit: number;
+  answer: Promise<UpstreamSlice<T>>;
+}
+
+/** The slices after the first that held rows last time, each asked as large as the page allows. */
+function startEarlySlices<T>(page: Page, sliceSize: number, expectedRows: number, fetchSlice: FetchSlice<T>): EarlySlice<T>[] {
+  const pageEnd = page.offset + page.limit;
+  const expectedEnd = page.offset + Math.min(page.limit, expectedRows);
+  const early: EarlySlice<T>[] = [];
+  for (let offset = page.offset + sliceSize; offset < expectedEnd; offset += sliceSize) {
+    const limit = Math.min(sliceSize, pageEnd - offset);
+    const answer = fetchSlice(offset, limit, true);
+    answer.catch(() => undefined); // one the first call shows is not needed is dropped, failure included
+    early.push({ offset, limit, answer });
+  }
+  return early;
+}
+
+/** The early slice at `offset`, when it asked at least `limit` rows: its first `limit` rows. */
+function earlySlice<T>(early: readonly EarlySlice<T>[], offset: number, limit: number): Promise<UpstreamSlice<T>> | undefined {
+  const found = early.find((slice) => slice.offset === offset && slice.limit >= limit);
+  if (!found) return undefined;
+  if (found.limit === limit) return found.answer;
+  return found.answer.then((slice) => ({ ...slice, results: slice.results.slice(0, limit) }));
 }
 
 export async function assemblePage<T extends { id: string }>(
@@ -47,7 +83,9 @@ export async function assemblePage<T extends { id: string }>(
 ): Promise<PageModel<T>> {
   // limit 0 asks only for totalCount; Limit=0's meaning upstream is undocumented, so ask for one row.
   const firstLimit = Math.max(1, Math.min(page.limit, upstreamPageSize));
-  const first = await fetchSlice(page.offset, firstLimit, false);
+  const firstAnswer = fetchSlice(page.offset, firstLimit, false);
+  const early = options.clientOrderNotTotal ? [] : startEarlySlices(page, firstLimit, options.expectedRows ?? 0, fetchSlice);
+  const first = await firstAnswer;
   const totalCount = first.totalCount;
   const end = Math.min(page.offset + page.limit, totalCount);
   let items = first.results.slice(0, page.limit);
@@ -58,7 +96,8 @@ export async function assemblePage<T extends { id: string }>(
     const reread = options.clientOrderNotTotal === true;
     const slices: Promise<UpstreamSlice<T>>[] = [];
     for (let offset = reread ? page.offset : next; offset < end; offset += sliceSize) {
-      slices.push(fetchSlice(offset, Math.min(sliceSize, end - offset), true));
+      const limit = Math.min(sliceSize, end - offset);
+      slices.push(earlySlice(early, offset, limit) ?? fetchSlice(offset, limit, true));
     }
     const rest = await Promise.all(slices);
     items = dedupeById((reread ? [] : items).concat(...rest.map((slice) => slice.results))).slice(0, page.limit);

@@ -1,6 +1,6 @@
 /**
  * A polled dashboard in one round trip: the items of the sessions a list showed running start with the
- * list the next time it is asked (running-sessions.ts). Ordering and call counts are read from the
+ * list the next time it is asked (list-memory.ts). Ordering and call counts are read from the
  * simulator's recorded requests, not timed.
  */
 import { startStack, type Stack } from '../helpers/stack';

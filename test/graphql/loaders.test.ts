@@ -3,7 +3,7 @@
  * failures that stay with their key.
  */
 import { createContext, type GatewayContext } from '../../src/graphql/context';
-import { RunningSessionsMemory } from '../../src/graphql/running-sessions';
+import { ListMemory } from '../../src/graphql/list-memory';
 import { resolvers } from '../../src/graphql/resolvers';
 import { createUpstream, type Upstream } from '../../src/upstream';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -29,7 +29,7 @@ function context(): GatewayContext {
       client: upstream.client,
       limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
       cacheHints: { finishedItemsSeconds: 0, liveSeconds: 0 },
-      runningSessions: new RunningSessionsMemory(),
+      lists: new ListMemory(200),
     },
     { requestId: 'test', clientId: 'test', signal: new AbortController().signal, deadline: Date.now() + 10_000 },
   );

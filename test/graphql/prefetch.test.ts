@@ -7,7 +7,7 @@ import type { GatewayContext } from '../../src/graphql/context';
 import type { ProtectedItemsKey } from '../../src/graphql/loaders';
 import type { SessionModel } from '../../src/graphql/models';
 import { prefetchListedItems, prefetchRunningItems, prefetchSessionChildren } from '../../src/graphql/prefetch';
-import { MAX_RUNNING_PER_LIST } from '../../src/graphql/running-sessions';
+import { MAX_RUNNING_PER_LIST } from '../../src/graphql/list-memory';
 import { loadTypeDefs } from '../../src/graphql/schema';
 
 const ID = '0b8f2a55-3c1e-4c55-9b0a-2f7a1d3e4c5b';

@@ -6,7 +6,7 @@
  */
 import { execute, parse, type ExecutionResult, type GraphQLResolveInfo } from 'graphql';
 import { createContext } from '../../src/graphql/context';
-import { RunningSessionsMemory } from '../../src/graphql/running-sessions';
+import { ListMemory } from '../../src/graphql/list-memory';
 import type { SessionPageModel } from '../../src/graphql/models';
 import { resolvers } from '../../src/graphql/resolvers';
 import { buildGatewaySchema } from '../../src/graphql/schema';
@@ -157,7 +157,7 @@ describe('Session through the schema', () => {
         client,
         limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
         cacheHints: { finishedItemsSeconds: 0, liveSeconds: 0 },
-        runningSessions: new RunningSessionsMemory(),
+        lists: new ListMemory(200),
       },
       { requestId: 'test', clientId: 'test', signal: new AbortController().signal, deadline: Date.now() + 10_000 },
     );
@@ -275,7 +275,7 @@ describe('one model per session and request', () => {
         client,
         limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
         cacheHints: { finishedItemsSeconds: 0, liveSeconds: 0 },
-        runningSessions: new RunningSessionsMemory(),
+        lists: new ListMemory(200),
       },
       { requestId: 'test', clientId: 'test', signal: new AbortController().signal, deadline: Date.now() + 10_000 },
     );

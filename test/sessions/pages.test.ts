@@ -75,6 +75,94 @@ describe('assemblePage', () => {
     expect(page.items.map((r) => r.id)).toEqual(['r0', 'r1', 'r2']);
   });
 
+  describe('with the rows the page held last time (expectedRows)', () => {
+    /** A fetcher whose answers wait until `release()`: which calls left before the first answer. */
+    function heldFetcher(list: Array<{ id: string }>, maxLimit = Infinity, failAt?: number) {
+      const calls: Array<[number, number]> = [];
+      let release: () => void = () => undefined;
+      const released = new Promise<void>((resolve) => (release = resolve));
+      const fetch = async (offset: number, limit: number) => {
+        calls.push([offset, limit]);
+        await released;
+        if (offset === failAt) throw new Error(`slice ${offset} failed`);
+        return { totalCount: list.length, results: list.slice(offset, offset + Math.min(limit, maxLimit)) };
+      };
+      return { calls, fetch, release };
+    }
+
+    it('starts the slices that held rows with the first call: one round trip, the same page', async () => {
+      const { calls, fetch, release } = heldFetcher(rows);
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 500 });
+      await Promise.resolve();
+      expect(calls).toEqual([
+        [0, 200],
+        [200, 200],
+        [400, 100],
+      ]);
+      release();
+      const page = await assembled;
+      expect(calls).toHaveLength(3);
+      expect(page.items.map((r) => r.id)).toEqual(rows.slice(0, 500).map((r) => r.id));
+    });
+
+    it('a list that shrank since: the early slices past its end are dropped, the last one cut to what exists', async () => {
+      const shrunk = rows.slice(0, 250);
+      const { calls, fetch, release } = heldFetcher(shrunk);
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 500 });
+      release();
+      const page = await assembled;
+      expect(calls).toHaveLength(3);
+      expect(page).toMatchObject({ totalCount: 250, hasNextPage: false });
+      expect(page.items.map((r) => r.id)).toEqual(shrunk.map((r) => r.id));
+    });
+
+    it('a list that grew since: the slices it did not expect are asked once the first call tells', async () => {
+      const { calls, fetch, release } = heldFetcher(rows);
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 300 });
+      await Promise.resolve();
+      expect(calls).toEqual([
+        [0, 200],
+        [200, 200],
+      ]);
+      release();
+      const page = await assembled;
+      expect(calls).toEqual([
+        [0, 200],
+        [200, 200],
+        [400, 100],
+      ]);
+      expect(page.items.map((r) => r.id)).toEqual(rows.slice(0, 500).map((r) => r.id));
+    });
+
+    it('an appliance capping Limit below what was asked: nothing lost, nothing repeated', async () => {
+      const { fetch, release } = heldFetcher(rows, 100);
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 500 });
+      release();
+      const page = await assembled;
+      expect(page.items.map((r) => r.id)).toEqual(rows.slice(0, 500).map((r) => r.id));
+    });
+
+    it('an early slice that turns out not to be needed may fail; a needed one fails the page', async () => {
+      const unneeded = heldFetcher(rows.slice(0, 150), Infinity, 400);
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, unneeded.fetch, { expectedRows: 500 });
+      unneeded.release();
+      expect((await assembled).items).toHaveLength(150);
+      const needed = heldFetcher(rows, Infinity, 400);
+      const failing = assemblePage({ offset: 0, limit: 500 }, 200, needed.fetch, { expectedRows: 500 });
+      needed.release();
+      await expect(failing).rejects.toThrow('slice 400 failed');
+    });
+
+    it('starts nothing early when the client order is not total (the slices depend on the first answer)', async () => {
+      const { calls, fetch, release } = heldFetcher(rows);
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 500, clientOrderNotTotal: true });
+      await Promise.resolve();
+      expect(calls).toEqual([[0, 200]]);
+      release();
+      await assembled;
+    });
+  });
+
   describe('when the client order is not total (protected items)', () => {
     function ordered(maxLimit = Infinity) {
       const calls: Array<[number, number, boolean]> = [];

@@ -4,7 +4,7 @@ import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import { assemblePage } from '../../sessions/pages';
 import { prefetchListedItems, prefetchRunningItems, prefetchSessionChildren } from '../prefetch';
-import { listKey } from '../running-sessions';
+import { listKey } from '../list-memory';
 import { sessionModel } from '../session-model';
 
 export const Query: QueryResolvers = {
@@ -16,21 +16,26 @@ export const Query: QueryResolvers = {
       filter: sessionFilter(args.filter),
       sort: sessionSort(args.sort),
     }));
+    // What this list's last answer showed starts with it (list-memory.ts): the slices that held rows,
+    // then the items of the sessions that were running (after the list: the rest of the page waits
+    // for the list, not for them).
+    const list = listKey(filter, sort, page);
+    const remembered = context.lists.recall(list);
     const listed = upstreamCall(
-      assemblePage<SessionDto>(page, context.limits.upstreamPageSize, (offset, limit) =>
-        context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
+      assemblePage<SessionDto>(
+        page,
+        context.limits.upstreamPageSize,
+        (offset, limit) => context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
+        { expectedRows: remembered.rows },
       ),
     );
-    // The items of the sessions this list showed running last time start with it (running-sessions.ts),
-    // just after it: the appliance answers the list first, and the rest of the page waits for the list.
-    const list = listKey(filter, sort, page);
-    prefetchRunningItems(context.runningSessions.recall(list), info, context);
+    prefetchRunningItems(remembered.running, info, context);
     const result = await listed;
     // One model per session; a later session(id) in the same request gets the same one, with no extra call.
     const items = result.items.map(sessionModel);
     prefetchListedItems(items, info, context); // before execution walks the page: the calls leave now
     for (const session of items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
-    context.runningSessions.remember(list, items);
+    context.lists.remember(list, items);
     return { ...result, items };
   },
 
