@@ -23,14 +23,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_
   if (Number.isFinite(declared) && declared > maxBytes) {
     throw new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`);
   }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = chunk as Buffer;
-    size += buffer.length;
-    if (size > maxBytes) throw new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`);
-    chunks.push(buffer);
-  }
+  const { chunks, size } = await readChunks(req, maxBytes);
   if (size === 0) return undefined;
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
   // Anything but JSON is left to Apollo, which rejects it (and its CSRF prevention relies on that).
@@ -40,4 +33,49 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_
   } catch {
     throw new HttpError(ErrorCode.BAD_REQUEST, 'Request body is not valid JSON');
   }
+}
+
+/**
+ * The body's chunks, by the stream's events rather than `for await`: a request's body has usually
+ * arrived with its headers, and the async iterator's machinery cost more than the reading (a
+ * measurable share of a small query's time). Same outcomes: past `maxBytes` the request is destroyed
+ * and refused; a stream error, or a close before the end, rejects.
+ */
+function readChunks(req: IncomingMessage, maxBytes: number): Promise<{ chunks: Buffer[]; size: number }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const stop = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      stop();
+      req.destroy();
+      reject(new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`));
+    };
+    const onEnd = (): void => {
+      stop();
+      resolve({ chunks, size });
+    };
+    const onError = (error: Error): void => {
+      stop();
+      reject(error);
+    };
+    const onClose = (): void => {
+      stop();
+      reject(new Error('request closed before its body was complete'));
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+    req.on('close', onClose);
+  });
 }

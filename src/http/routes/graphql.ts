@@ -32,10 +32,21 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
   return headers;
 }
 
-/** An AbortSignal that fires when the client goes away before its response is complete. */
-function clientGoneSignal(res: ServerResponse): AbortSignal {
+/**
+ * The request's signal: aborts when the client goes away before its response is complete, or when the
+ * deadline passes (with a TimeoutError, as AbortSignal.timeout's). One controller and one timer,
+ * cleared when the response closes: AbortSignal.any over AbortSignal.timeout costs a second signal, a
+ * weak reference and a finalization entry per request, a measurable share of a small query's time.
+ */
+function requestSignal(res: ServerResponse, timeoutMs: number): AbortSignal {
   const controller = new AbortController();
+  const deadline = setTimeout(
+    () => controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError')),
+    timeoutMs,
+  );
+  deadline.unref();
   res.once('close', () => {
+    clearTimeout(deadline);
     if (!res.writableFinished) controller.abort(new Error('client disconnected'));
   });
   return controller.signal;
@@ -73,7 +84,7 @@ async function serveGraphQL(
     return true;
   }
   const deadline = Date.now() + options.requestTimeoutMs;
-  const signal = AbortSignal.any([clientGoneSignal(res), AbortSignal.timeout(options.requestTimeoutMs)]);
+  const signal = requestSignal(res, options.requestTimeoutMs);
   // Every upstream call of the request listens on this signal: a dashboard legitimately has 50+.
   setMaxListeners(0, signal);
   const response = await options.apollo.executeHTTPGraphQLRequest({
