@@ -4,6 +4,7 @@
  * upstream family. The interceptors (interceptors/*) and the chain (chain.ts) build on this.
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { onAbort } from './abort-listeners';
 import { errors as undiciErrors, type Dispatcher } from 'undici';
 import {
   UpstreamAbortedError,
@@ -83,15 +84,16 @@ export function collect(dispatch: Dispatch, options: UpstreamDispatchOptions): P
     const settle = (): boolean => {
       if (settled) return false;
       settled = true;
-      signal?.removeEventListener('abort', onAbort);
+      stopListening?.();
       return true;
     };
-    const onAbort = (): void => {
-      if (!settle()) return;
-      controller?.abort(asError(signal?.reason));
-      reject(new UpstreamAbortedError(endpoint, signal?.reason));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const stopListening = signal
+      ? onAbort(signal, () => {
+          if (!settle()) return;
+          controller?.abort(asError(signal.reason));
+          reject(new UpstreamAbortedError(endpoint, signal.reason));
+        })
+      : undefined;
     const handler: Dispatcher.DispatchHandler = {
       onRequestStart(started) {
         controller = started;

@@ -2,6 +2,7 @@
  * The typed client over real HTTP: the exact query strings the appliance receives, the headers
  * every call carries, and failures typed by kind (HTTP, network, timeout, abort).
  */
+import { getEventListeners } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -178,6 +179,29 @@ describe('failures are typed by kind', () => {
     const pending = upstream.client.listSessions({ limit: 1 }, { signal: controller.signal });
     setTimeout(() => controller.abort(), 20);
     await expect(pending).rejects.toBeInstanceOf(UpstreamAbortedError);
+  });
+});
+
+describe('what a call costs besides the wire', () => {
+  it('a call that succeeds leaves no abort listener behind and makes no abort controller of its own', async () => {
+    await upstream.client.listSessions({ limit: 1 }); // logs in
+    const request = new AbortController();
+    const made = jest.spyOn(globalThis, 'AbortController');
+    try {
+      const pages = await Promise.all(
+        Array.from({ length: 20 }, (_, i) => upstream.client.listSessions({ offset: i, limit: 1 }, { signal: request.signal })),
+      );
+      expect(pages).toHaveLength(20);
+      expect(made).not.toHaveBeenCalled();
+    } finally {
+      made.mockRestore();
+    }
+    // One listener for all of them (abort-listeners.ts), none left once they are done.
+    expect(getEventListeners(request.signal, 'abort').length).toBeLessThanOrEqual(1);
+    request.abort();
+    await expect(upstream.client.listSessions({ offset: 0, limit: 1 }, { signal: request.signal })).rejects.toBeInstanceOf(
+      UpstreamAbortedError,
+    );
   });
 });
 

@@ -14,7 +14,7 @@ import {
   UpstreamHttpError,
   UpstreamOverloadedError,
 } from '../errors';
-import { contextOf, toUpstreamError, type Interceptor } from '../transport';
+import { contextOf, toUpstreamError, type Interceptor, type UpstreamCallContext } from '../transport';
 import { failCall, ForwardingHandler } from './handler';
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
@@ -132,7 +132,8 @@ export class CircuitBreaker {
 
 export function circuitBreaker(breaker: CircuitBreaker): Interceptor {
   return (dispatch) => (options, handler) => {
-    const { endpoint, signal } = contextOf(options);
+    const context = contextOf(options);
+    const { endpoint } = context;
     let admitted: { probe: boolean };
     try {
       admitted = breaker.admit(endpoint);
@@ -146,16 +147,16 @@ export function circuitBreaker(breaker: CircuitBreaker): Interceptor {
       recorded = true;
       breaker.record(outcome, admitted.probe, failure);
     };
-    return dispatch(options, new RecordingHandler(handler, endpoint, record, signal));
+    return dispatch(options, new RecordingHandler(handler, context, record));
   };
 }
 
 class RecordingHandler extends ForwardingHandler {
   constructor(
     next: Dispatcher.DispatchHandler,
-    private readonly endpoint: string,
+    /** Its signal is read only on a failure (cache.ts makes a shared call's on demand). */
+    private readonly context: UpstreamCallContext,
     private readonly record: (outcome: Outcome, failure?: UpstreamError) => void,
-    private readonly signal: AbortSignal | undefined,
   ) {
     super(next);
   }
@@ -166,13 +167,13 @@ class RecordingHandler extends ForwardingHandler {
     headers: IncomingHttpHeaders,
     message?: string,
   ): void {
-    if (statusCode >= 500) this.record('failure', new UpstreamHttpError({ endpoint: this.endpoint, status: statusCode }));
+    if (statusCode >= 500) this.record('failure', new UpstreamHttpError({ endpoint: this.context.endpoint, status: statusCode }));
     else this.record('success');
     super.onResponseStart(controller, statusCode, headers, message);
   }
 
   override onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
-    const failure = toUpstreamError(error, this.endpoint, this.signal);
+    const failure = toUpstreamError(error, this.context.endpoint, this.context.signal);
     this.record(isApplianceFailure(failure) ? 'failure' : 'neutral', failure);
     super.onResponseError(controller, error);
   }

@@ -5,7 +5,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Dispatcher } from 'undici';
 import type { UpstreamError } from '../errors';
-import { contextOf, toHttpError, toUpstreamError, type Interceptor } from '../transport';
+import { contextOf, toHttpError, toUpstreamError, type Interceptor, type UpstreamCallContext } from '../transport';
 import { ForwardingHandler } from './handler';
 
 /** What an observer learns about each call. */
@@ -46,7 +46,7 @@ export function observeCalls(observers: readonly UpstreamCallObserver[]): Interc
     // A 404 the call expects (a session that protects nothing: `cacheNotFound`) is an answer, not a
     // failure: counted by status, but no warning and no error span for every dashboard that shows one.
     const notFoundIsAnswer = context.cacheNotFound === true;
-    return dispatch(options, new ObservingHandler(handler, context.endpoint, context.signal, notFoundIsAnswer, notify));
+    return dispatch(options, new ObservingHandler(handler, context, notFoundIsAnswer, notify));
   };
 }
 
@@ -59,8 +59,8 @@ class ObservingHandler extends ForwardingHandler {
 
   constructor(
     next: Dispatcher.DispatchHandler,
-    private readonly endpoint: string,
-    private readonly signal: AbortSignal | undefined,
+    /** Its signal is read only on a failure (cache.ts makes a shared call's on demand). */
+    private readonly context: UpstreamCallContext,
     private readonly notFoundIsAnswer: boolean,
     private readonly notify: (status: number | undefined, error: UpstreamError | undefined) => void,
   ) {
@@ -88,13 +88,15 @@ class ObservingHandler extends ForwardingHandler {
 
   override onResponseEnd(controller: Dispatcher.DispatchController, trailers: IncomingHttpHeaders): void {
     this.finish(
-      this.failed() ? toHttpError(this.endpoint, this.status ?? 0, this.headers, Buffer.concat(this.problem).toString('utf8')) : undefined,
+      this.failed()
+        ? toHttpError(this.context.endpoint, this.status ?? 0, this.headers, Buffer.concat(this.problem).toString('utf8'))
+        : undefined,
     );
     super.onResponseEnd(controller, trailers);
   }
 
   override onResponseError(controller: Dispatcher.DispatchController, error: Error): void {
-    this.finish(toUpstreamError(error, this.endpoint, this.signal));
+    this.finish(toUpstreamError(error, this.context.endpoint, this.context.signal));
     super.onResponseError(controller, error);
   }
 
