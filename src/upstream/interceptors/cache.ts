@@ -211,8 +211,12 @@ function start(
       chunks.push(chunk);
     },
     onResponseEnd() {
-      const response: HeldResponse = { status, headers, body: Buffer.concat(chunks) };
-      if (ttlMs > 0 && ((status >= 200 && status < 300) || (status === 404 && options.upstream.cacheNotFound === true))) {
+      const kept = ttlMs > 0 && ((status >= 200 && status < 300) || (status === 404 && options.upstream.cacheNotFound === true));
+      // A body that came in one chunk is handed on as it is unless it is kept: a kept one is copied
+      // to a buffer of its own size rather than hold on to the socket read it is a view of.
+      const body = !kept && chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks);
+      const response: HeldResponse = { status, headers, body };
+      if (kept) {
         // Kept under the namespace the answer was fetched in: the first call after start-up learns
         // the API revision on its way (its key said 'auto'), and later calls look it up by revision.
         cache.keep(cache.keyOf(options.path), response, ttlMs);
