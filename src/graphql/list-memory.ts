@@ -20,6 +20,7 @@ import { LRUCache } from 'lru-cache';
 import type { SessionSortColumn } from '../upstream/dto';
 import { isFinished, protectsNothing } from '../sessions/rules';
 import type { Page, SessionFilterParams } from '../sessions/normalise';
+import type { ExpectedSlices } from '../sessions/pages';
 import type { SessionModel } from './models';
 
 /** Lists remembered: every dashboard and saved filter a team polls, with room to spare. */
@@ -35,26 +36,21 @@ const FORGET_AFTER_MS = 10 * 60_000;
 export interface RememberedList {
   /** The sessions the last answer showed running, whose items are asked upstream. */
   running: readonly string[];
-  /** How many rows the last answer held. */
-  rows: number;
+  /** How many rows the last answer held, and how many each upstream call returned (pages.ts). */
+  slices: ExpectedSlices;
 }
 
-const NOTHING_REMEMBERED: RememberedList = { running: [], rows: 0 };
+const NOTHING_REMEMBERED: RememberedList = { running: [], slices: { rows: 0, sliceSize: 0 } };
 
 export class ListMemory {
   private readonly lists = new LRUCache<string, RememberedList>({ max: MAX_LISTS, ttl: FORGET_AFTER_MS });
-
-  constructor(
-    /** Rows one upstream call returns: a list that fits in one has no slices to start early. */
-    private readonly upstreamPageSize: number,
-  ) {}
 
   recall(listKey: string): RememberedList {
     return this.lists.get(listKey) ?? NOTHING_REMEMBERED;
   }
 
-  /** Takes a list's new answer (replacing what it said before). */
-  remember(listKey: string, sessions: readonly SessionModel[]): void {
+  /** Takes a list's new answer (replacing what it said before): its sessions, read in slices of `sliceSize`. */
+  remember(listKey: string, sessions: readonly SessionModel[], sliceSize: number): void {
     const running: string[] = [];
     for (const session of sessions) {
       // Only sessions whose items are asked upstream (see Session.protectedItems).
@@ -63,7 +59,8 @@ export class ListMemory {
       if (running.length === MAX_RUNNING_PER_LIST) break;
     }
     const rows = sessions.length;
-    if (running.length > 0 || rows > this.upstreamPageSize) this.lists.set(listKey, { running, rows });
+    // A list read in one call has no slices to start early.
+    if (running.length > 0 || rows > sliceSize) this.lists.set(listKey, { running, slices: { rows, sliceSize } });
     else this.lists.delete(listKey);
   }
 }

@@ -10,9 +10,19 @@ export class HttpError extends Error {
   constructor(
     readonly code: PublicErrorCode,
     message: string,
+    /** Headers the refusal goes out with. */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
+}
+
+/**
+ * A body refused for its size is left unread, so the connection closes after the 413 (RFC 9110
+ * §15.5.14): the rest of an oversized body is neither read nor taken for the next request.
+ */
+function tooLarge(maxBytes: number): HttpError {
+  return new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`, { connection: 'close' });
 }
 
 /** A GraphQL document plus variables rarely exceeds a few KiB; 1 MiB leaves room and stops abuse. */
@@ -20,9 +30,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > maxBytes) {
-    throw new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`);
-  }
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const { chunks, size } = await readChunks(req, maxBytes);
   if (size === 0) return undefined;
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -38,11 +46,17 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_
 /**
  * The body's chunks, by the stream's events rather than `for await`: a request's body has usually
  * arrived with its headers, and the async iterator's machinery cost more than the reading (a
- * measurable share of a small query's time). Same outcomes: past `maxBytes` the request is destroyed
- * and refused; a stream error, or a close before the end, rejects.
+ * measurable share of a small query's time). Past `maxBytes` the reading stops and the request is
+ * refused (tooLarge); a stream error, or a request gone before its end (now or already), rejects.
  */
 function readChunks(req: IncomingMessage, maxBytes: number): Promise<{ chunks: Buffer[]; size: number }> {
   return new Promise((resolve, reject) => {
+    // A client that left while the request waited (authentication) has closed it already: no event
+    // is coming.
+    if (req.destroyed) {
+      reject(new Error('request closed before its body was read'));
+      return;
+    }
     const chunks: Buffer[] = [];
     let size = 0;
     const stop = (): void => {
@@ -58,8 +72,9 @@ function readChunks(req: IncomingMessage, maxBytes: number): Promise<{ chunks: B
         return;
       }
       stop();
-      req.destroy();
-      reject(new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`));
+      // Not destroyed: that would take the socket, and the 413, with it.
+      req.pause();
+      reject(tooLarge(maxBytes));
     };
     const onEnd = (): void => {
       stop();

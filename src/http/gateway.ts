@@ -83,7 +83,7 @@ function servicesFor(options: GatewayOptions, upstream: Upstream, metrics: Gatew
     client: upstream.client,
     limits,
     cacheHints: { finishedItemsSeconds: appliance.cache.finishedItemsTtlMs / 1000, liveSeconds: appliance.cache.liveTtlMs / 1000 },
-    lists: new ListMemory(limits.upstreamPageSize),
+    lists: new ListMemory(),
     telemetry: {
       observeBatch: (loader, size) => metrics.loaderBatchSize.observe({ loader }, size),
       ...(tracing ? { runBatch: traceBatch } : {}),

@@ -38,12 +38,24 @@ export interface AssembleOptions {
    */
   clientOrderNotTotal?: boolean;
   /**
-   * How many rows this page held the last time it was asked (graphql/list-memory.ts): the slices
-   * that held rows then start with the first call instead of after it, in one round trip. The first
-   * call still decides: an early slice it shows is not needed is dropped, one it shows is missing is
-   * asked. Not with `clientOrderNotTotal`, whose slices are only known once the first has answered.
+   * What this page's last answer showed (graphql/list-memory.ts): the slices that held rows then
+   * start with the first call instead of after it, in one round trip. The first call still decides:
+   * an early slice it shows is not needed is dropped, one it shows is missing is asked. Not with
+   * `clientOrderNotTotal`, whose slices are only known once the first has answered.
    */
-  expectedRows?: number;
+  expected?: ExpectedSlices;
+}
+
+export interface ExpectedSlices {
+  /** Rows the page held. */
+  rows: number;
+  /** Rows each upstream call returned (less than asked when the appliance caps Limit). */
+  sliceSize: number;
+}
+
+/** A page, with the rows each upstream call returned for it (AssembleOptions.expected, next time). */
+export interface AssembledPage<T> extends PageModel<T> {
+  sliceSize: number;
 }
 
 /** A slice started with the first call, before totalCount was known. */
@@ -53,11 +65,16 @@ interface EarlySlice<T> {
   answer: Promise<UpstreamSlice<T>>;
 }
 
-/** The slices after the first that held rows last time, each asked as large as the page allows. */
-function startEarlySlices<T>(page: Page, sliceSize: number, expectedRows: number, fetchSlice: FetchSlice<T>): EarlySlice<T>[] {
+/**
+ * The slices after the first that held rows last time, at the offsets the first call's answer will
+ * call for (the slice size seen then), each asked as large as the page allows.
+ */
+function startEarlySlices<T>(page: Page, firstLimit: number, expected: ExpectedSlices, fetchSlice: FetchSlice<T>): EarlySlice<T>[] {
+  const sliceSize = Math.min(firstLimit, expected.sliceSize);
   const pageEnd = page.offset + page.limit;
-  const expectedEnd = page.offset + Math.min(page.limit, expectedRows);
+  const expectedEnd = page.offset + Math.min(page.limit, expected.rows);
   const early: EarlySlice<T>[] = [];
+  if (sliceSize <= 0) return early;
   for (let offset = page.offset + sliceSize; offset < expectedEnd; offset += sliceSize) {
     const limit = Math.min(sliceSize, pageEnd - offset);
     const answer = fetchSlice(offset, limit, true);
@@ -80,11 +97,11 @@ export async function assemblePage<T extends { id: string }>(
   upstreamPageSize: number,
   fetchSlice: FetchSlice<T>,
   options: AssembleOptions = {},
-): Promise<PageModel<T>> {
+): Promise<AssembledPage<T>> {
   // limit 0 asks only for totalCount; Limit=0's meaning upstream is undocumented, so ask for one row.
   const firstLimit = Math.max(1, Math.min(page.limit, upstreamPageSize));
   const firstAnswer = fetchSlice(page.offset, firstLimit, false);
-  const early = options.clientOrderNotTotal ? [] : startEarlySlices(page, firstLimit, options.expectedRows ?? 0, fetchSlice);
+  const early = options.clientOrderNotTotal || !options.expected ? [] : startEarlySlices(page, firstLimit, options.expected, fetchSlice);
   const first = await firstAnswer;
   const totalCount = first.totalCount;
   const end = Math.min(page.offset + page.limit, totalCount);
@@ -108,6 +125,7 @@ export async function assemblePage<T extends { id: string }>(
     limit: page.limit,
     hasNextPage: page.offset + page.limit < totalCount,
     items,
+    sliceSize,
   };
 }
 

@@ -2,6 +2,7 @@
  * Query limits in front of the real gateway: refused with a 400 and a stable code before any
  * upstream call, each message stating the figure and the limit.
  */
+import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -72,5 +73,21 @@ it('refuses a body over MAX_BODY_BYTES with 413', async () => {
     body: JSON.stringify({ query: '{ sessions { totalCount } }', variables: { pad: 'x'.repeat(2 * 1024 * 1024) } }),
   });
   expect(response.statusCode).toBe(413);
+  expect(await response.body.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+});
+
+it('refuses a chunked body that grows past MAX_BODY_BYTES with 413, and closes the connection', async () => {
+  async function* chunked(): AsyncGenerator<Buffer> {
+    yield Buffer.from('{"query":"{ sessions { totalCount } }","variables":{"pad":"');
+    for (let i = 0; i < 32; i += 1) yield Buffer.alloc(64 * 1024, 'x');
+    yield Buffer.from('"}}');
+  }
+  const response = await request(`${stack.gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' }, // no content-length: the size is only known while reading
+    body: Readable.from(chunked()),
+  });
+  expect(response.statusCode).toBe(413);
+  expect(response.headers['connection']).toBe('close');
   expect(await response.body.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
 });

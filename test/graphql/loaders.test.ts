@@ -29,7 +29,7 @@ function context(): GatewayContext {
       client: upstream.client,
       limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
       cacheHints: { finishedItemsSeconds: 0, liveSeconds: 0 },
-      lists: new ListMemory(200),
+      lists: new ListMemory(),
     },
     { requestId: 'test', clientId: 'test', signal: new AbortController().signal, deadline: Date.now() + 10_000 },
   );

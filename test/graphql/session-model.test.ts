@@ -157,7 +157,7 @@ describe('Session through the schema', () => {
         client,
         limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
         cacheHints: { finishedItemsSeconds: 0, liveSeconds: 0 },
-        lists: new ListMemory(200),
+        lists: new ListMemory(),
       },
       { requestId: 'test', clientId: 'test', signal: new AbortController().signal, deadline: Date.now() + 10_000 },
     );
@@ -275,7 +275,7 @@ describe('one model per session and request', () => {
         client,
         limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
         cacheHints: { finishedItemsSeconds: 0, liveSeconds: 0 },
-        lists: new ListMemory(200),
+        lists: new ListMemory(),
       },
       { requestId: 'test', clientId: 'test', signal: new AbortController().signal, deadline: Date.now() + 10_000 },
     );

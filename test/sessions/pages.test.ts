@@ -92,7 +92,7 @@ describe('assemblePage', () => {
 
     it('starts the slices that held rows with the first call: one round trip, the same page', async () => {
       const { calls, fetch, release } = heldFetcher(rows);
-      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 500 });
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expected: { rows: 500, sliceSize: 200 } });
       await Promise.resolve();
       expect(calls).toEqual([
         [0, 200],
@@ -108,7 +108,7 @@ describe('assemblePage', () => {
     it('a list that shrank since: the early slices past its end are dropped, the last one cut to what exists', async () => {
       const shrunk = rows.slice(0, 250);
       const { calls, fetch, release } = heldFetcher(shrunk);
-      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 500 });
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expected: { rows: 500, sliceSize: 200 } });
       release();
       const page = await assembled;
       expect(calls).toHaveLength(3);
@@ -118,7 +118,7 @@ describe('assemblePage', () => {
 
     it('a list that grew since: the slices it did not expect are asked once the first call tells', async () => {
       const { calls, fetch, release } = heldFetcher(rows);
-      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 300 });
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expected: { rows: 300, sliceSize: 200 } });
       await Promise.resolve();
       expect(calls).toEqual([
         [0, 200],
@@ -136,26 +136,51 @@ describe('assemblePage', () => {
 
     it('an appliance capping Limit below what was asked: nothing lost, nothing repeated', async () => {
       const { fetch, release } = heldFetcher(rows, 100);
-      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 500 });
+      // Remembered from before the cap: the early slices are the wrong ones, the page is still right.
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expected: { rows: 500, sliceSize: 200 } });
       release();
       const page = await assembled;
       expect(page.items.map((r) => r.id)).toEqual(rows.slice(0, 500).map((r) => r.id));
+      expect(page.sliceSize).toBe(100);
     });
+
+    it.each([150, 120, 199])(
+      'an appliance capping Limit at %i: the early slices are the ones the first answer calls for, no call more',
+      async (cap) => {
+        const without = heldFetcher(rows, cap);
+        const plain = assemblePage({ offset: 0, limit: 1000 }, 200, without.fetch);
+        without.release();
+        const { sliceSize } = await plain;
+        expect(sliceSize).toBe(cap);
+        const remembered = heldFetcher(rows, cap);
+        const assembled = assemblePage({ offset: 0, limit: 1000 }, 200, remembered.fetch, { expected: { rows: 1000, sliceSize } });
+        await Promise.resolve();
+        const early = remembered.calls.length;
+        remembered.release();
+        const page = await assembled;
+        expect(remembered.calls).toHaveLength(without.calls.length);
+        expect(early).toBe(without.calls.length);
+        expect(page.items.map((r) => r.id)).toEqual(rows.slice(0, 1000).map((r) => r.id));
+      },
+    );
 
     it('an early slice that turns out not to be needed may fail; a needed one fails the page', async () => {
       const unneeded = heldFetcher(rows.slice(0, 150), Infinity, 400);
-      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, unneeded.fetch, { expectedRows: 500 });
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, unneeded.fetch, { expected: { rows: 500, sliceSize: 200 } });
       unneeded.release();
       expect((await assembled).items).toHaveLength(150);
       const needed = heldFetcher(rows, Infinity, 400);
-      const failing = assemblePage({ offset: 0, limit: 500 }, 200, needed.fetch, { expectedRows: 500 });
+      const failing = assemblePage({ offset: 0, limit: 500 }, 200, needed.fetch, { expected: { rows: 500, sliceSize: 200 } });
       needed.release();
       await expect(failing).rejects.toThrow('slice 400 failed');
     });
 
     it('starts nothing early when the client order is not total (the slices depend on the first answer)', async () => {
       const { calls, fetch, release } = heldFetcher(rows);
-      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, { expectedRows: 500, clientOrderNotTotal: true });
+      const assembled = assemblePage({ offset: 0, limit: 500 }, 200, fetch, {
+        expected: { rows: 500, sliceSize: 200 },
+        clientOrderNotTotal: true,
+      });
       await Promise.resolve();
       expect(calls).toEqual([[0, 200]]);
       release();

@@ -26,16 +26,16 @@ export const Query: QueryResolvers = {
         page,
         context.limits.upstreamPageSize,
         (offset, limit) => context.client.listSessions({ ...filter, sort, offset, limit }, context.call),
-        { expectedRows: remembered.rows },
+        { expected: remembered.slices },
       ),
     );
     prefetchRunningItems(remembered.running, info, context);
-    const result = await listed;
+    const { sliceSize, ...result } = await listed;
     // One model per session; a later session(id) in the same request gets the same one, with no extra call.
     const items = result.items.map(sessionModel);
     prefetchListedItems(items, info, context); // before execution walks the page: the calls leave now
     for (const session of items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
-    context.lists.remember(list, items);
+    context.lists.remember(list, items, sliceSize);
     return { ...result, items };
   },
 

@@ -37,6 +37,8 @@ function toHeaderMap(req: IncomingMessage): HeaderMap {
  * deadline passes (with a TimeoutError, as AbortSignal.timeout's). One controller and one timer,
  * cleared when the response closes: AbortSignal.any over AbortSignal.timeout costs a second signal, a
  * weak reference and a finalization entry per request, a measurable share of a small query's time.
+ * A call still running after a complete answer (one started early that turned out unread) is then
+ * left to finish, bounded by the upstream headers and body timeouts: its answer may still be kept.
  */
 function requestSignal(res: ServerResponse, timeoutMs: number): AbortSignal {
   const controller = new AbortController();
@@ -80,7 +82,7 @@ async function serveGraphQL(
     body = await readJsonBody(req, options.maxBodyBytes);
   } catch (error) {
     if (!(error instanceof HttpError)) throw error;
-    sendError(res, error.code, error.message);
+    sendError(res, error.code, error.message, error.headers);
     return true;
   }
   const deadline = Date.now() + options.requestTimeoutMs;

@@ -111,7 +111,7 @@ export function streamRoute(options: StreamRouteOptions): Route {
         operation = live.check(params);
       } catch (error) {
         if (error instanceof HttpError) {
-          sendError(res, error.code, error.message);
+          sendError(res, error.code, error.message, error.headers);
           return true;
         }
         if (!(error instanceof OperationRefused)) throw error;
