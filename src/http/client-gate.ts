@@ -161,7 +161,9 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
             IN_FLIGHT_RETRY_AFTER_S,
           );
         }
-        res.once('close', release);
+        // A client that left while it was being authenticated has closed its response already.
+        if (res.closed) release();
+        else res.once('close', release);
       }
       return client;
     },
