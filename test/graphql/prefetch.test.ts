@@ -2,7 +2,7 @@
  * Looking ahead from `session(id:)`: which loads start before the session resolves, with which keys,
  * through fragments, aliases, @skip/@include and variables.
  */
-import { buildSchema, graphql, type GraphQLSchema } from 'graphql';
+import { buildSchema, graphql, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
 import type { GatewayContext } from '../../src/graphql/context';
 import type { ProtectedItemsKey } from '../../src/graphql/loaders';
 import type { SessionModel } from '../../src/graphql/models';
@@ -109,28 +109,39 @@ describe('prefetchSessionChildren', () => {
   });
 });
 
+/**
+ * The loads `prefetch` starts from inside Query.sessions for `query`, on the real schema; the keys it
+ * returns must be the keys it loaded.
+ */
+async function loadsStartedBy(
+  prefetch: (info: GraphQLResolveInfo, context: GatewayContext) => ProtectedItemsKey[],
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<ProtectedItemsKey[]> {
+  const schema = buildSchema(loadTypeDefs());
+  const loads: ProtectedItemsKey[] = [];
+  const context = {
+    limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
+    loaders: { protectedItems: { load: (key: ProtectedItemsKey) => (loads.push(key), Promise.reject(new Error('dropped'))) } },
+  } as unknown as GatewayContext;
+  let returned: ProtectedItemsKey[] = [];
+  const sessions = schema.getQueryType()?.getFields()['sessions'];
+  if (!sessions) throw new Error('no Query.sessions');
+  sessions.resolve = (_parent, _args, ctx: GatewayContext, info) => {
+    returned = prefetch(info, ctx);
+    return { totalCount: 0, offset: 0, limit: 0, items: [] };
+  };
+  const result = await graphql({ schema, source: query, variableValues: variables, contextValue: context });
+  expect(result.errors).toBeUndefined();
+  expect(returned).toEqual(loads);
+  return loads;
+}
+
 describe('prefetchRunningItems', () => {
   const RUNNING = [ID, '1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f'];
 
-  async function startedFor(query: string, variables?: Record<string, unknown>, running: readonly string[] = RUNNING) {
-    const schema = buildSchema(loadTypeDefs());
-    const loads: ProtectedItemsKey[] = [];
-    const context = {
-      limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
-      loaders: { protectedItems: { load: (key: ProtectedItemsKey) => (loads.push(key), Promise.reject(new Error('dropped'))) } },
-    } as unknown as GatewayContext;
-    let returned: ProtectedItemsKey[] = [];
-    const sessions = schema.getQueryType()?.getFields()['sessions'];
-    if (!sessions) throw new Error('no Query.sessions');
-    sessions.resolve = (_parent, _args, ctx: GatewayContext, info) => {
-      returned = prefetchRunningItems(running, info, ctx);
-      return { totalCount: 0, offset: 0, limit: 0, items: [] };
-    };
-    const result = await graphql({ schema, source: query, variableValues: variables, contextValue: context });
-    expect(result.errors).toBeUndefined();
-    expect(returned).toEqual(loads);
-    return loads;
-  }
+  const startedFor = (query: string, variables?: Record<string, unknown>, running: readonly string[] = RUNNING) =>
+    loadsStartedBy((info, context) => prefetchRunningItems(running, info, context), query, variables);
 
   it('starts each remembered session with the arguments of every items { protectedItems } selected', async () => {
     const loads = await startedFor(
@@ -174,25 +185,8 @@ describe('prefetchListedItems', () => {
   };
   const LISTED = [FINISHED, RUNNING, RETENTION] as unknown as SessionModel[];
 
-  async function startedFor(query: string, variables?: Record<string, unknown>) {
-    const schema = buildSchema(loadTypeDefs());
-    const loads: ProtectedItemsKey[] = [];
-    const context = {
-      limits: { maxPageLimit: 1000, upstreamPageSize: 200, maxQueryCost: 500 },
-      loaders: { protectedItems: { load: (key: ProtectedItemsKey) => (loads.push(key), Promise.reject(new Error('dropped'))) } },
-    } as unknown as GatewayContext;
-    let returned: ProtectedItemsKey[] = [];
-    const sessions = schema.getQueryType()?.getFields()['sessions'];
-    if (!sessions) throw new Error('no Query.sessions');
-    sessions.resolve = (_parent, _args, ctx: GatewayContext, info) => {
-      returned = prefetchListedItems(LISTED, info, ctx);
-      return { totalCount: 0, offset: 0, limit: 0, items: [] };
-    };
-    const result = await graphql({ schema, source: query, variableValues: variables, contextValue: context });
-    expect(result.errors).toBeUndefined();
-    expect(returned).toEqual(loads);
-    return loads;
-  }
+  const startedFor = (query: string, variables?: Record<string, unknown>) =>
+    loadsStartedBy((info, context) => prefetchListedItems(LISTED, info, context), query, variables);
 
   it("starts every listed session's items with the key its resolver will load: finished or not, per selection", async () => {
     const loads = await startedFor(

@@ -20,42 +20,38 @@ export function tokenSession(tokens: TokenManager): Interceptor {
     tokens.useDispatch(dispatch);
     return (options, handler) => {
       if (!contextOf(options).authorised) return dispatch(options, handler);
-      send(dispatch, tokens, options, handler, true);
+      send({ dispatch, tokens, options, handler }, true);
       return true;
     };
   };
 }
 
+/** A call on its way through this interceptor. */
+interface TokenedCall {
+  dispatch: Dispatch;
+  tokens: TokenManager;
+  options: Dispatcher.DispatchOptions;
+  handler: Dispatcher.DispatchHandler;
+}
+
 /** Sends the call with the session held now, or once a login or refresh has produced one. */
-function send(
-  dispatch: Dispatch,
-  tokens: TokenManager,
-  options: Dispatcher.DispatchOptions,
-  handler: Dispatcher.DispatchHandler,
-  mayRetry: boolean,
-): void {
-  const held = tokens.heldSession();
-  if (held) return sendWith(held, dispatch, tokens, options, handler, mayRetry);
-  tokens.getSession().then(
-    (session) => sendWith(session, dispatch, tokens, options, handler, mayRetry),
-    (error: unknown) => failCall(handler, error instanceof Error ? error : new Error(String(error))),
+function send(call: TokenedCall, mayRetry: boolean): void {
+  const held = call.tokens.heldSession();
+  if (held) return sendWith(call, held, mayRetry);
+  call.tokens.getSession().then(
+    (session) => sendWith(call, session, mayRetry),
+    (error: unknown) => failCall(call.handler, error instanceof Error ? error : new Error(String(error))),
   );
 }
 
-function sendWith(
-  session: SessionCredentials,
-  dispatch: Dispatch,
-  tokens: TokenManager,
-  options: Dispatcher.DispatchOptions,
-  handler: Dispatcher.DispatchHandler,
-  mayRetry: boolean,
-): void {
+function sendWith(call: TokenedCall, session: SessionCredentials, mayRetry: boolean): void {
+  const { dispatch, tokens, options, handler } = call;
   const headers = {
     ...(options.headers as Record<string, string> | undefined),
     authorization: `Bearer ${session.accessToken}`,
     'x-api-version': session.revision,
   };
-  const retry = (): void => send(dispatch, tokens, options, handler, false);
+  const retry = (): void => send(call, false);
   try {
     dispatch(
       { ...options, headers },
