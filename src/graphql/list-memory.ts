@@ -9,7 +9,7 @@
  * - **How many rows it held.** A page larger than the appliance's page size is read in slices, and how
  *   many slices hold rows is only known from the first one's totalCount: a 500-row report took two
  *   round trips. With this memory, the slices that held rows last time start with the first
- *   (pages.ts `assemblePage`, `expectedRows`).
+ *   (pages.ts `assemblePage`, `expected`).
  *
  * What it may cost the appliance: a session that has dropped off the list since the last answer gets
  * one items call nobody reads (at most MAX_RUNNING_PER_LIST per list and request); a list that has

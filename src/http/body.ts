@@ -25,6 +25,17 @@ function tooLarge(maxBytes: number): HttpError {
   return new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`, { connection: 'close' });
 }
 
+/**
+ * The client went away before its body was read: nobody is left to answer, and nothing went wrong
+ * on the gateway's side (the request log records it as 499).
+ */
+export class ClientGoneError extends Error {
+  constructor(message: string, cause?: Error) {
+    super(message, cause ? { cause } : undefined);
+    this.name = 'ClientGoneError';
+  }
+}
+
 /** A GraphQL document plus variables rarely exceeds a few KiB; 1 MiB leaves room and stops abuse. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
@@ -54,7 +65,7 @@ function readChunks(req: IncomingMessage, maxBytes: number): Promise<{ chunks: B
     // A client that left while the request waited (authentication) has closed it already: no event
     // is coming.
     if (req.destroyed) {
-      reject(new Error('request closed before its body was read'));
+      reject(new ClientGoneError('request closed before its body was read'));
       return;
     }
     const chunks: Buffer[] = [];
@@ -82,11 +93,12 @@ function readChunks(req: IncomingMessage, maxBytes: number): Promise<{ chunks: B
     };
     const onError = (error: Error): void => {
       stop();
-      reject(error);
+      // node:http destroys a request whose client left mid-body with an "aborted" error.
+      reject(req.destroyed ? new ClientGoneError('request closed before its body was complete', error) : error);
     };
     const onClose = (): void => {
       stop();
-      reject(new Error('request closed before its body was complete'));
+      reject(new ClientGoneError('request closed before its body was complete'));
     };
     req.on('data', onData);
     req.on('end', onEnd);

@@ -3,6 +3,7 @@
  * upstream call. Property-based tests throw generated garbage at the input layer.
  */
 import fc from 'fast-check';
+import { connect } from 'node:net';
 import { request } from 'undici';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -147,4 +148,21 @@ describe('generated input (fast-check)', () => {
     );
     expect(stack.sim.counters.total()).toBe(0);
   });
+});
+
+it('a client that leaves halfway through its body is a 499 in the request log, not an error', async () => {
+  const { port } = new URL(stack.gateway.url);
+  await new Promise<void>((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1', () => {
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nx-request-id: left-halfway\r\nContent-Length: 100\r\n\r\n{"query":',
+      );
+      setTimeout(() => socket.destroy(), 50);
+    });
+    socket.on('close', () => resolve());
+  });
+  const line = async () => stack.logs.lines().find((l) => l['requestId'] === 'left-halfway');
+  for (let i = 0; i < 100 && !(await line()); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  expect(await line()).toMatchObject({ status: 499 });
+  expect(stack.logs.lines().filter((l) => l['level'] === 50 || l['level'] === 'error')).toEqual([]);
 });

@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { connect } from 'node:net';
-import { readJsonBody } from '../../src/http/body';
+import { ClientGoneError, readJsonBody } from '../../src/http/body';
 
 let server: Server;
 
@@ -31,5 +31,5 @@ it('rejects, instead of hanging, when the client has gone before the body is rea
     socket.write('POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
     setTimeout(() => socket.destroy(), 20);
   });
-  expect(await read).toBeInstanceOf(Error);
+  expect(await read).toBeInstanceOf(ClientGoneError);
 });

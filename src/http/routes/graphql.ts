@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
 import { sendError } from '../../errors/respond';
 import { createContext, type GatewayContext, type GatewayServices } from '../../graphql/context';
-import { HttpError, readJsonBody } from '../body';
+import { ClientGoneError, HttpError, readJsonBody } from '../body';
 import type { ClientGate } from '../client-gate';
 import { sendBody } from '../compression';
 import type { ObservedRequest, RequestLog } from '../plugins/request-log';
@@ -81,13 +81,15 @@ async function serveGraphQL(
   try {
     body = await readJsonBody(req, options.maxBodyBytes);
   } catch (error) {
+    if (error instanceof ClientGoneError) return true;
     if (!(error instanceof HttpError)) throw error;
     sendError(res, error.code, error.message, error.headers);
     return true;
   }
   const deadline = Date.now() + options.requestTimeoutMs;
   const signal = requestSignal(res, options.requestTimeoutMs);
-  // Every upstream call of the request listens on this signal: a dashboard legitimately has 50+.
+  // Calls waiting in the fair queue or for a retry listen on it directly (the rest through one
+  // listener, upstream/abort-listeners.ts): a dashboard legitimately has 50+.
   setMaxListeners(0, signal);
   const response = await options.apollo.executeHTTPGraphQLRequest({
     httpGraphQLRequest: { method: (req.method ?? 'GET').toUpperCase(), headers: toHeaderMap(req), search: url.search, body },

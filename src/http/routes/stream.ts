@@ -13,7 +13,7 @@ import type { ServerResponse } from 'node:http';
 import { ErrorCode, isPublicErrorCode, statusOf } from '../../errors/catalogue';
 import { sendError, sendJson } from '../../errors/respond';
 import { EVENT_ID, OperationRefused, type Live, type LiveResult, type OperationParams } from '../../live/index';
-import { HttpError, readJsonBody } from '../body';
+import { ClientGoneError, HttpError, readJsonBody } from '../body';
 import type { ClientGate } from '../client-gate';
 import type { Route } from '../route';
 
@@ -110,6 +110,7 @@ export function streamRoute(options: StreamRouteOptions): Route {
         resumeAfter = lastEventId(req.headers['last-event-id']);
         operation = live.check(params);
       } catch (error) {
+        if (error instanceof ClientGoneError) return true;
         if (error instanceof HttpError) {
           sendError(res, error.code, error.message, error.headers);
           return true;
