@@ -90,13 +90,18 @@ function withArguments(
 const drop = (): undefined => undefined;
 
 /**
- * The normalised arguments of every `protectedItems` selected on the Session of `info.fieldNodes`:
- * the object execution will pass the nested resolver. Invalid ones are left to the resolver to report.
+ * The normalised arguments of every `protectedItems` among a Session's collected sub-fields: the
+ * object execution will pass the nested resolver. Invalid ones are left to the resolver to report.
  */
-function selectedItemsArgs(info: LookAheadInfo, sessionType: GraphQLObjectType, context: GatewayContext): ProtectedItemsArgs[] {
+function selectedItemsArgs(
+  sessionFields: readonly FieldNode[],
+  info: LookAheadInfo,
+  sessionType: GraphQLObjectType,
+  context: GatewayContext,
+): ProtectedItemsArgs[] {
   const field = sessionType.getFields()['protectedItems'];
   const found: ProtectedItemsArgs[] = [];
-  for (const node of collectSubFields(info, sessionType)) {
+  for (const node of sessionFields) {
     if (node.name.value !== 'protectedItems') continue;
     withArguments(field, node, info, (args) => {
       try {
@@ -119,14 +124,15 @@ export function prefetchSessionChildren(id: string, info: LookAheadInfo, context
   if (!isObjectType(sessionType)) return 0;
   let started = 0;
   try {
-    if (collectSubFields(info, sessionType).some((node) => node.name.value === 'log')) {
+    const sessionFields = collectSubFields(info, sessionType);
+    if (sessionFields.some((node) => node.name.value === 'log')) {
       context.loaders.sessionLog.load(id).catch(drop);
       started += 1;
     }
     // Whether the session has finished decides how long its items may be kept, and it is not known
     // yet: with the finished-item cache on, the items wait for the session (see the README).
     if (context.cacheHints.finishedItemsSeconds > 0) return started;
-    for (const args of selectedItemsArgs(info, sessionType, context)) {
+    for (const args of selectedItemsArgs(sessionFields, info, sessionType, context)) {
       context.loaders.protectedItems.load({ sessionId: id, sessionFinished: false, ...args }).catch(drop);
       started += 1;
     }
@@ -143,7 +149,8 @@ function listedItemsArgs(info: LookAheadInfo, context: GatewayContext): Protecte
   if (!isObjectType(pageType) || !isObjectType(sessionType)) return [];
   const itemsNodes = collectSubFields(info, pageType).filter((node) => node.name.value === 'items');
   if (itemsNodes.length === 0) return [];
-  return selectedItemsArgs({ ...info, fieldNodes: itemsNodes }, sessionType, context);
+  const itemsInfo = { ...info, fieldNodes: itemsNodes };
+  return selectedItemsArgs(collectSubFields(itemsInfo, sessionType), itemsInfo, sessionType, context);
 }
 
 /**
