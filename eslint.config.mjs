@@ -13,6 +13,22 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    rules: {
+      // V8 makes an accessor's AccessorPair in the old generation, and a literal's getter is a new
+      // closure each time: on an object made per call or per request, that pair keeps the closure's
+      // whole scope (handlers, bodies, the request) alive through every scavenge until the next full
+      // collection (test/e2e/retention.test.ts). A class's accessors are made once.
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ObjectExpression > Property[kind=/^(get|set)$/]',
+          message: 'No getters or setters in object literals: put the accessor on a class (see eslint.config.mjs).',
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { globals: { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },

@@ -5,6 +5,7 @@
  */
 import type { GatewayLimits } from '../sessions/limits';
 import type { CallOptions, CallStats, VeeamClient } from '../upstream/veeam-client';
+import { withFields } from '../upstream/with-fields';
 import { CachePolicy } from './cache-hints';
 import type { ListMemory } from './list-memory';
 import { createLoaders, type LoaderTelemetry, type Loaders } from './loaders';
@@ -56,8 +57,7 @@ export interface GatewayContext extends RequestInfo {
 export function createContext(services: GatewayServices, info: RequestInfo): GatewayContext {
   const stats: CallStats = { upstreamCalls: 0 };
   const call = { signal: info.signal, stats, deadline: info.deadline, clientId: info.shareKey ?? info.clientId };
-  return {
-    ...info,
+  return withFields(info, {
     client: services.client,
     limits: services.limits,
     cacheHints: services.cacheHints,
@@ -69,5 +69,5 @@ export function createContext(services: GatewayServices, info: RequestInfo): Gat
       telemetry: services.telemetry,
       itemsKeptApart: services.cacheHints.finishedItemsSeconds !== services.cacheHints.liveSeconds,
     }),
-  };
+  });
 }

@@ -8,6 +8,7 @@ import type { LogItemDto, ProtectedItemDto } from '../upstream/dto';
 import { UpstreamHttpError } from '../upstream/errors';
 import type { ListSessionsParams } from '../upstream/query';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
+import { withFields } from '../upstream/with-fields';
 import type { GatewayLimits } from '../sessions/limits';
 import { toGraphQLError } from './errors';
 import type { ProtectedItemsArgs } from '../sessions/normalise';
@@ -103,7 +104,7 @@ export function createLoaders(client: VeeamClient, limits: GatewayLimits, call: 
             client.listProtectedItems(
               key.sessionId,
               { offset, limit, searchPattern: key.search, sort: total ? totalOrder : key.sort },
-              { ...call, sessionFinished: key.sessionFinished },
+              withFields(call, { sessionFinished: key.sessionFinished }),
             ),
           { clientOrderNotTotal: totalOrder.length !== key.sort.length },
         ).catch((error: unknown) => {

@@ -338,11 +338,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     resetRequests: () => {
       requests.length = 0;
     },
+    // eslint-disable-next-line no-restricted-syntax -- made once per start, not per call
     get apiVersions() {
       return apiVersions.list();
     },
     setApiVersions: (versions) => apiVersions.set(versions),
     data: {
+      // eslint-disable-next-line no-restricted-syntax -- made once per start, not per call
       get sessions() {
         return dtos();
       },

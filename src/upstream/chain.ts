@@ -20,6 +20,7 @@ import { retryReads, type RetryOptions } from './interceptors/retry';
 import { tokenSession } from './interceptors/token';
 import type { TokenManager } from './token-manager';
 import { readJson, requestJson, type Dispatch, type Interceptor, type UpstreamCallContext } from './transport';
+import { withFields } from './with-fields';
 
 export interface TransportOptions {
   /** e.g. `https://backup.example.com:11005/api/v1`; the path part prefixes every call. */
@@ -108,7 +109,7 @@ export class UpstreamTransport {
       method: 'GET',
       path,
       headers: { accept: 'application/json' },
-      upstream: { ...request.context, authorised: true },
+      upstream: withFields(request.context, { authorised: true }),
     });
     return body;
   }

@@ -101,6 +101,7 @@ export function createUpstream(
     cache: http.cache,
     breaker: http.breaker,
     queue: http.queue,
+    // eslint-disable-next-line no-restricted-syntax -- made once per start, not per call
     get revision() {
       return tokens.revision;
     },

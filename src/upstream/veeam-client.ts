@@ -10,6 +10,7 @@ import { protectedItemsQuery, sessionsQuery, type ListProtectedItemsParams, type
 import { KNOWN_REVISIONS, revisionHas, revisionIntroducingParameter, revisionIntroducingType, type ApiRevision } from './revisions';
 import type { TokenManager } from './token-manager';
 import type { CallPriority, CallStats, UpstreamCallContext } from './transport';
+import { withFields } from './with-fields';
 
 export type { CallStats };
 
@@ -85,7 +86,7 @@ export class VeeamClient {
       protectedItemsQuery(params),
       // 404 = the session has no items (not a backup session): as lasting as the items, kept as long.
       // The page's schema has no int64 field (openapi: ProtectedItem): no exactness scan.
-      { ...context(endpoint, call, ttlMs), cacheNotFound: true, longIntegers: false },
+      withFields(context(endpoint, call, ttlMs), { cacheNotFound: true, longIntegers: false }),
     );
     return expectPage(body, endpoint);
   }

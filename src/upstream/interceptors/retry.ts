@@ -91,10 +91,23 @@ export function retryReads(options: RetryOptions, onRetry?: (endpoint: string) =
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   };
-  return interceptors.retry({
+  const undiciRetry = interceptors.retry({
     throwOnError: false,
     // Our decision function replaces undici's lists; `maxRetries` is a backstop only.
     maxRetries: Math.max(0, options.maxAttempts - 1),
     retry: decide,
   }) as Interceptor;
+  return (dispatch) => {
+    const retrying = undiciRetry(dispatch);
+    return (opts, handler) => retrying(withRetrySlots(opts), handler);
+  };
+}
+
+/**
+ * The call's options with the two properties undici's retry adds by spreading (`{ ...opts,
+ * retryOptions }`, then `{ ...rest, body }` in RetryHandler) already present: a property added after
+ * a spread makes a new hidden class on every call (see with-fields.ts); one overwritten does not.
+ */
+function withRetrySlots(opts: Dispatcher.DispatchOptions): Dispatcher.DispatchOptions {
+  return Object.assign({ retryOptions: undefined, body: undefined }, opts);
 }

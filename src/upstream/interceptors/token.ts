@@ -13,6 +13,7 @@ import { UpstreamUnsupportedRevisionError } from '../errors';
 import { isUnsupportedRevisionAnswer } from '../revisions';
 import type { SessionCredentials, TokenManager } from '../token-manager';
 import { contextOf, parseProblem, type Dispatch, type Interceptor } from '../transport';
+import { withFields } from '../with-fields';
 import { failCall, ForwardingHandler } from './handler';
 
 export function tokenSession(tokens: TokenManager): Interceptor {
@@ -46,11 +47,10 @@ function send(call: TokenedCall, mayRetry: boolean): void {
 
 function sendWith(call: TokenedCall, session: SessionCredentials, mayRetry: boolean): void {
   const { dispatch, tokens, options, handler } = call;
-  const headers = {
-    ...(options.headers as Record<string, string> | undefined),
+  const headers = withFields(options.headers as Record<string, string> | undefined, {
     authorization: `Bearer ${session.accessToken}`,
     'x-api-version': session.revision,
-  };
+  });
   const retry = (): void => send(call, false);
   try {
     dispatch(
