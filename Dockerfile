@@ -4,6 +4,8 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# `npm ci` applies these (postinstall: patch-package): fixes to dependencies not yet released upstream.
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY schema ./schema
@@ -14,7 +16,9 @@ RUN npm run build
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund
+COPY patches ./patches
+# Installed whole so that the postinstall's patch-package (a dev dependency) runs, then pruned.
+RUN npm ci --no-audit --no-fund && npm prune --omit=dev --no-audit --no-fund
 
 # --- runtime -----------------------------------------------------------------------------------
 FROM node:20-bookworm-slim

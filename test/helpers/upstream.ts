@@ -15,7 +15,7 @@ import type { Simulator } from '../../src/simulator';
  */
 export const TEST_API_VERSION = '1.7-rev0';
 
-export function upstreamConfigFor(sim: Simulator, overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
+export function upstreamConfigFor(sim: Pick<Simulator, 'url' | 'credentials'>, overrides: Partial<UpstreamConfig> = {}): UpstreamConfig {
   return {
     ...loadConfig({}).tuning,
     apiVersion: TEST_API_VERSION,
