@@ -15,6 +15,7 @@ import { HEAP_RETRY_AFTER_S, type HeapAdmission } from './heap-admission';
 import type { InFlightLimit } from './in-flight';
 import { RateLimiter } from './rate-limit';
 import { sendError } from '../errors/respond';
+import { withFields } from '../upstream/with-fields';
 
 export interface ClientGateOptions {
   authenticator: Authenticator;
@@ -137,7 +138,7 @@ export function createClientGate(options: ClientGateOptions): ClientGate {
         return undefined;
       }
       // Without authentication every caller is "anonymous": shares are counted per address instead.
-      const client: AdmittedClient = { ...identity, key: shareKeyOf(identity, address) };
+      const client: AdmittedClient = withFields(identity, { key: shareKeyOf(identity, address) });
       const decision = options.limiter.take(client.key);
       if (!decision.allowed) {
         options.logger.info({ client: client.id, address, requestId }, 'client refused: rate limited');
