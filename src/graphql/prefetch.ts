@@ -32,6 +32,7 @@ import type { GatewayContext } from './context';
 import type { ProtectedItemsKey } from './loaders';
 import type { SessionModel } from './models';
 import { MAX_RUNNING_PER_LIST } from './list-memory';
+import type { CallStats } from '../upstream/veeam-client';
 
 type LookAheadInfo = Pick<GraphQLResolveInfo, 'fieldNodes' | 'fragments' | 'variableValues' | 'schema'>;
 
@@ -174,6 +175,23 @@ export function prefetchRunningItems(running: readonly string[], info: LookAhead
     // Looking ahead is an optimisation: whatever it cannot read, execution will.
   }
   return started;
+}
+
+/**
+ * Resolves once the calls started since `callsBefore` are on the wire, when any was started. undici
+ * writes a request on a reused keep-alive socket only in the event loop's check phase (its idle-socket
+ * check, GHSA-35p6-xmwp-9g52, is a setImmediate), after whatever else this turn runs: walking a
+ * 50-session page (0.15–0.3 ms) would delay every item call by that much. Resuming after those writes
+ * lets the calls leave first, and the walk overlaps with the appliance's work.
+ */
+export function untilCallsWritten(stats: CallStats, callsBefore: number): Promise<void> {
+  return new Promise((resolve) => {
+    // The loaders dispatch at the next microtask (loaders.ts); this one runs after theirs.
+    queueMicrotask(() => {
+      if (stats.upstreamCalls > callsBefore) setImmediate(resolve);
+      else resolve();
+    });
+  });
 }
 
 /**

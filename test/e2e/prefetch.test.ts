@@ -3,6 +3,8 @@
  * upstream calls at once (ordering, read from the simulator's recorded requests, not timing targets);
  * a session that does not exist still answers null without an error.
  */
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
+import { Session } from '../../src/graphql/resolvers/session';
 import { startStack, type Stack } from '../helpers/stack';
 import { recordDispatches } from '../helpers/upstream';
 
@@ -82,5 +84,37 @@ describe('session(id:) with log and protectedItems', () => {
     const result = await stack.gql(DETAIL, { id: '00000000-0000-4000-8000-000000000000' });
     expect(result.errors).toBeUndefined();
     expect(result.data).toEqual({ session: null });
+  });
+});
+
+describe('a sessions list with items', () => {
+  const DASHBOARD = '{ sessions(page: {limit: 10}) { items { id protectedItems(page: {limit: 5}) { totalCount } } } }';
+
+  it("writes its sessions' item calls to their sockets before execution walks the page", async () => {
+    // undici writes on a reused keep-alive socket only in the check phase (prefetch.ts untilCallsWritten).
+    const events: string[] = [];
+    let recording = false;
+    // The resolver as graphql-tools binds it when the schema is built (startStack, below).
+    const resolvers = Session as unknown as { protectedItems: (...args: unknown[]) => unknown };
+    const protectedItems = resolvers.protectedItems.bind(resolvers);
+    const walk = jest.spyOn(resolvers, 'protectedItems').mockImplementation((...args) => {
+      if (recording) events.push('walk');
+      return protectedItems(...args);
+    });
+    const onWrite = (message: unknown): void => {
+      if (recording && (message as { request: { path: string } }).request.path.includes('/protectedItems')) events.push('write');
+    };
+    subscribe('undici:client:sendHeaders', onWrite);
+    try {
+      stack = await startStack({ env: { CACHE_FINISHED_TTL_MS: '0' } });
+      expect((await stack.gql(DASHBOARD)).errors).toBeUndefined(); // logs in, opens the sockets
+      recording = true;
+      expect((await stack.gql(DASHBOARD)).errors).toBeUndefined();
+    } finally {
+      unsubscribe('undici:client:sendHeaders', onWrite);
+      walk.mockRestore();
+    }
+    expect(events.filter((event) => event === 'write').length).toBeGreaterThan(3);
+    expect(events.lastIndexOf('write')).toBeLessThan(events.indexOf('walk'));
   });
 });

@@ -3,7 +3,7 @@ import { upstreamCall, validated } from '../errors';
 import type { QueryResolvers } from '../generated/resolvers-types';
 import { normalisePage, requireUuid, sessionFilter, sessionSort } from '../../sessions/normalise';
 import { assemblePage } from '../../sessions/pages';
-import { prefetchListedItems, prefetchRunningItems, prefetchSessionChildren } from '../prefetch';
+import { prefetchListedItems, prefetchRunningItems, prefetchSessionChildren, untilCallsWritten } from '../prefetch';
 import { listKey } from '../list-memory';
 import { sessionModel } from '../session-model';
 
@@ -33,9 +33,11 @@ export const Query: QueryResolvers = {
     const { sliceSize, ...result } = await listed;
     // One model per session; a later session(id) in the same request gets the same one, with no extra call.
     const items = result.items.map(sessionModel);
+    const callsBefore = context.stats.upstreamCalls;
     prefetchListedItems(items, info, context); // before execution walks the page: the calls leave now
     for (const session of items) context.loaders.sessionById.prime(session.id.toLowerCase(), session);
     context.lists.remember(list, items, sliceSize);
+    await untilCallsWritten(context.stats, callsBefore);
     return { ...result, items };
   },
 
