@@ -7,6 +7,7 @@ import type { ProtectedItemDto, SessionDto } from '../upstream/dto';
 import type { ProtectedItemSortColumn } from '../upstream/dto';
 import { UpstreamHttpError } from '../upstream/errors';
 import type { CallOptions, VeeamClient } from '../upstream/veeam-client';
+import { withFields } from '../upstream/with-fields';
 import { dedupeById } from './pages';
 import { isFinished, itemSliceOrder, protectsNothing } from './rules';
 
@@ -20,7 +21,7 @@ export async function allItems(client: VeeamClient, session: SessionDto, pageSiz
   if (protectsNothing(session)) return [];
   const sessionFinished = isFinished(session);
   const read = (offset: number, sort?: readonly ProtectedItemSortColumn[]) =>
-    client.listProtectedItems(session.id, { offset, limit: pageSize, ...(sort ? { sort } : {}) }, { ...call, sessionFinished });
+    client.listProtectedItems(session.id, { offset, limit: pageSize, ...(sort ? { sort } : {}) }, withFields(call, { sessionFinished }));
   try {
     const first = await read(0);
     if (first.results.length === 0 || first.results.length >= first.totalCount) return first.results;

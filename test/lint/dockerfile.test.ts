@@ -44,9 +44,14 @@ describe('the Dockerfile', () => {
     }
   });
 
-  it('runs patch-package on install, and every patch names a locked dependency at its locked version', () => {
-    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  it('runs patch-package on every install, production-only ones too, and every patch names a locked dependency at its locked version', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+      dependencies: Record<string, string>;
+    };
     expect(manifest.scripts['postinstall']).toMatch(/^patch-package --error-on-fail/);
+    // npm runs the postinstall on a production-only install too (`npm ci --omit=dev`, the image's).
+    expect(manifest.dependencies['patch-package']).toBeDefined();
     const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string }> };
     const patches = readdirSync(join(ROOT, 'patches')).filter((file) => file.endsWith('.patch'));
     expect(patches.length).toBeGreaterThan(0);

@@ -7,8 +7,12 @@
  */
 import { setFlagsFromString } from 'node:v8';
 import { Pool, type Dispatcher } from 'undici';
+import { RequestLog } from '../../src/http/plugins/request-log';
+import { UpstreamTransport } from '../../src/upstream/chain';
 import { detachedController } from '../../src/upstream/interceptors/handler';
 import { DEFAULT_RETRY, retryReads } from '../../src/upstream/interceptors/retry';
+import type { Dispatch } from '../../src/upstream/transport';
+import { VeeamClient } from '../../src/upstream/veeam-client';
 import { withFields } from '../../src/upstream/with-fields';
 import { startStack, type Stack } from '../helpers/stack';
 
@@ -75,18 +79,56 @@ describe("undici's retry, under the gateway's", () => {
   });
 });
 
-describe('an upstream call, as it reaches the connection pool', () => {
+describe('an upstream call, at each layer it passes', () => {
   let stack: Stack;
-  let dispatched: Dispatcher.DispatchOptions[];
+  /** Objects seen per layer, in call order (item calls only). */
+  let seen: Record<'pool' | 'pool.upstream' | 'pool.headers' | 'chain' | 'chain.upstream' | 'client' | 'callOptions' | 'request', object[]>;
 
   beforeEach(async () => {
-    dispatched = [];
-    const dispatch = Pool.prototype.dispatch;
+    seen = { pool: [], 'pool.upstream': [], 'pool.headers': [], chain: [], 'chain.upstream': [], client: [], callOptions: [], request: [] };
+    const poolDispatch = Pool.prototype.dispatch;
     jest.spyOn(Pool.prototype, 'dispatch').mockImplementation(function (this: Pool, options, handler) {
-      dispatched.push(options);
-      return dispatch.call(this, options, handler);
+      if (options.path.includes('/protectedItems')) {
+        seen.pool.push(options);
+        seen['pool.upstream'].push((options as Dispatcher.DispatchOptions & { upstream: object }).upstream);
+        seen['pool.headers'].push(options.headers as object);
+      }
+      return poolDispatch.call(this, options, handler);
+    });
+    // What veeam-client.ts hands the chain (its call context).
+    const transportGet = UpstreamTransport.prototype.get;
+    jest.spyOn(UpstreamTransport.prototype, 'get').mockImplementation(function (this: UpstreamTransport, request) {
+      if (request.path.includes('/protectedItems')) seen.client.push(request.context);
+      return transportGet.call(this, request);
+    });
+    // What loaders.ts hands the client (the request's call options, with the session's state).
+    const listItems = VeeamClient.prototype.listProtectedItems;
+    jest.spyOn(VeeamClient.prototype, 'listProtectedItems').mockImplementation(function (this: VeeamClient, id, params, options) {
+      if (options) seen.callOptions.push(options);
+      return listItems.call(this, id, params, options);
+    });
+    // Each request's context as graphql/context.ts makes it (the route binds it to the request's log).
+    const begin = RequestLog.prototype.begin;
+    jest.spyOn(RequestLog.prototype, 'begin').mockImplementation(function (this: RequestLog, ...args) {
+      const observed = begin.apply(this, args);
+      const bind = observed.bind.bind(observed);
+      observed.bind = (context) => {
+        seen.request.push(context);
+        return bind(context);
+      };
+      return observed;
     });
     stack = await startStack({ env: { CACHE_FINISHED_TTL_MS: '0' } });
+    // What chain.ts dispatches into the interceptors (before the cache interceptor rebuilds its context).
+    const transport = stack.gateway.upstream.http as unknown as { dispatch: Dispatch };
+    const chainDispatch = transport.dispatch;
+    transport.dispatch = (options, handler) => {
+      if (options.path.includes('/protectedItems')) {
+        seen.chain.push(options);
+        seen['chain.upstream'].push((options as Dispatcher.DispatchOptions & { upstream: object }).upstream);
+      }
+      return chainDispatch(options, handler);
+    };
   });
 
   afterEach(async () => {
@@ -94,22 +136,28 @@ describe('an upstream call, as it reaches the connection pool', () => {
     await stack.close();
   });
 
-  it('has the same hidden classes as the call before it: options, headers and the gateway context', async () => {
-    const itemCalls = (): Dispatcher.DispatchOptions[] => dispatched.filter((options) => options.path.includes('/protectedItems'));
+  it('has the same hidden classes as the call before it, from the loader to the connection pool', async () => {
     for (let round = 0; round < 3; round += 1) {
       const result = await stack.gql('{ sessions(page: {limit: 30}) { items { id protectedItems(page: {limit: 5}) { totalCount } } } }');
       expect(result.errors).toBeUndefined();
     }
-    const calls = itemCalls().slice(-10);
-    expect(calls).toHaveLength(10);
-    const [reference, ...rest] = calls as [Dispatcher.DispatchOptions, ...Dispatcher.DispatchOptions[]];
-    const upstreamOf = (options: Dispatcher.DispatchOptions): object =>
-      (options as Dispatcher.DispatchOptions & { upstream: object }).upstream;
-    for (const options of rest) {
-      expect(haveSameMap(options, reference)).toBe(true);
-      expect(haveSameMap(options.headers as object, reference.headers as object)).toBe(true);
-      expect(haveSameMap(upstreamOf(options), upstreamOf(reference))).toBe(true);
-      expect(hasFastProperties(upstreamOf(options))).toBe(true);
+    for (const [layer, objects] of Object.entries(seen).filter(([layer]) => layer !== 'request')) {
+      const last = objects.slice(-10);
+      expect([layer, last.length]).toEqual([layer, 10]);
+      const [reference, ...rest] = last as [object, ...object[]];
+      // Dictionary-mode objects (a literal's getter makes one) all share one map: look at that too.
+      for (const object of rest) expect([layer, haveSameMap(object, reference), hasFastProperties(object)]).toEqual([layer, true, true]);
     }
+  });
+
+  it("gives each request's context the same hidden class", async () => {
+    for (let i = 0; i < WARM + 5; i += 1) {
+      expect(
+        (await stack.gql('{ sessions(page: {limit: 1}) { items { protectedItems(page: {limit: 1}) { totalCount } } } }')).errors,
+      ).toBeUndefined();
+    }
+    const contexts = seen.request.slice(-5);
+    expect(contexts).toHaveLength(5);
+    for (const context of contexts) expect([haveSameMap(context, contexts[0] as object), hasFastProperties(context)]).toEqual([true, true]);
   });
 });
