@@ -35,9 +35,9 @@ export class ForwardingHandler implements Handler {
 
 /**
  * The controller handed over when an interceptor fails or answers a call that never reached a socket.
- * A class: an object literal's getters are new closures per call, which gives every such object a
- * hidden class of its own in the old generation (see SharedCallSignal in cache.ts); a warm dashboard
- * replays ~45 kept answers.
+ * A class: an object literal's getters are new closures per call, held from the old generation until
+ * the next full collection (see SharedCallSignal in cache.ts); a warm dashboard replays ~45 kept
+ * answers.
  */
 class DetachedController implements Controller {
   #aborted = false;
