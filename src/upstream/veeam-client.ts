@@ -56,7 +56,10 @@ export class VeeamClient {
 
   async listSessions(params: ListSessionsParams, options: CallOptions = {}): Promise<SessionsPageDto> {
     const endpoint = 'GET /sessions';
-    await this.checkRevision(endpoint, params);
+    // Awaited only when there is something to check: the list, usually a request's first call, then
+    // leaves synchronously rather than a microtask later.
+    const checking = this.checkRevision(endpoint, params);
+    if (checking) await checking;
     const body = await this.get<SessionsPageDto>('/sessions', sessionsQuery(params), context(endpoint, options, this.policy.liveTtlMs));
     return expectPage(body, endpoint);
   }
@@ -118,18 +121,20 @@ export class VeeamClient {
   /**
    * Refuses what the revision in use lacks: an older appliance would ignore an unknown parameter
    * (an unfiltered list: wrong data, silently) or reject the value. Logs in first when needed (token
-   * calls only): the revision is known for sure before any data call.
+   * calls only): the revision is known for sure before any data call. Undefined when the parameters
+   * need nothing later than the first revision.
    */
-  private async checkRevision(endpoint: string, params: ListSessionsParams): Promise<void> {
+  private checkRevision(endpoint: string, params: ListSessionsParams): Promise<void> | undefined {
     const needs: Array<[feature: string, revision: ApiRevision | undefined]> = [];
     if (params.parentSessionId !== undefined) needs.push(['the ParentSessionId filter', revisionIntroducingParameter('ParentSessionId')]);
     for (const type of params.types ?? []) needs.push([`the session type ${type}`, revisionIntroducingType(type)]);
     const later = needs.filter((need): need is [string, ApiRevision] => need[1] !== undefined && need[1] !== KNOWN_REVISIONS[0]);
-    if (later.length === 0) return;
-    const inUse = await this.tokens.currentRevision();
-    for (const [feature, revision] of later) {
-      if (!revisionHas(inUse, revision)) throw new UpstreamRevisionLacksError(endpoint, feature, revision, inUse);
-    }
+    if (later.length === 0) return undefined;
+    return this.tokens.currentRevision().then((inUse) => {
+      for (const [feature, revision] of later) {
+        if (!revisionHas(inUse, revision)) throw new UpstreamRevisionLacksError(endpoint, feature, revision, inUse);
+      }
+    });
   }
 }
 
