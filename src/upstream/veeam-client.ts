@@ -10,7 +10,6 @@ import { protectedItemsQuery, sessionsQuery, type ListProtectedItemsParams, type
 import { KNOWN_REVISIONS, revisionHas, revisionIntroducingParameter, revisionIntroducingType, type ApiRevision } from './revisions';
 import type { TokenManager } from './token-manager';
 import type { CallPriority, CallStats, UpstreamCallContext } from './transport';
-import { withFields } from './with-fields';
 
 export type { CallStats };
 
@@ -89,7 +88,7 @@ export class VeeamClient {
       protectedItemsQuery(params),
       // 404 = the session has no items (not a backup session): as lasting as the items, kept as long.
       // The page's schema has no int64 field (openapi: ProtectedItem): no exactness scan.
-      withFields(context(endpoint, call, ttlMs), { cacheNotFound: true, longIntegers: false }),
+      context(endpoint, call, ttlMs, { cacheNotFound: true, longIntegers: false }),
     );
     return expectPage(body, endpoint);
   }
@@ -138,7 +137,13 @@ export class VeeamClient {
   }
 }
 
-function context(endpoint: string, options: CallOptions, cacheTtlMs: number | undefined): UpstreamCallContext {
+/** A call's context, in one shape for every endpoint (what a protected-items page adds is there, unset, for the rest). */
+function context(
+  endpoint: string,
+  options: CallOptions,
+  cacheTtlMs: number | undefined,
+  answer: Pick<UpstreamCallContext, 'cacheNotFound' | 'longIntegers'> = {},
+): UpstreamCallContext {
   return {
     endpoint,
     signal: options.signal,
@@ -147,6 +152,8 @@ function context(endpoint: string, options: CallOptions, cacheTtlMs: number | un
     clientId: options.clientId,
     priority: options.priority,
     cacheTtlMs,
+    cacheNotFound: answer.cacheNotFound,
+    longIntegers: answer.longIntegers,
   };
 }
 
