@@ -1,0 +1,47 @@
+/**
+ * A whole answer sent over a real socket: large bodies go out as bytes the gateway encoded itself
+ * (Node's string write of a large body costs a worst-case native copy), and those bytes must be the
+ * body's UTF-8, whatever characters it holds, with a content-length that matches.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { request } from 'undici';
+import { sendBody, wireBody } from '../../src/http/compression';
+
+let server: Server;
+let body = '';
+
+beforeAll(async () => {
+  server = createServer((req, res) => void sendBody(req, res, body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+});
+
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+async function fetchBody(): Promise<{ bytes: Buffer; length: string | string[] | undefined }> {
+  const { port } = server.address() as AddressInfo;
+  const response = await request(`http://127.0.0.1:${port}/`);
+  return { bytes: Buffer.from(await response.body.arrayBuffer()), length: response.headers['content-length'] };
+}
+
+const json = (name: string, rows: number): string =>
+  JSON.stringify({ data: { items: Array.from({ length: rows }, (_, index) => ({ index, name })) } });
+
+it.each([
+  ['ASCII', json('web-01', 2_000)],
+  ['Latin-1 letters', json('Sauvegarde journalière', 2_000)],
+  ['characters beyond Latin-1 and astral ones', json('备份 ✓ 😀', 2_000)],
+  ['a small body', json('journalière 😀', 3)],
+])('sends %s as its exact UTF-8 bytes with a matching content-length', async (_label, text) => {
+  body = text;
+  const { bytes, length } = await fetchBody();
+  expect(bytes.equals(Buffer.from(text, 'utf8'))).toBe(true);
+  expect(Number(length)).toBe(Buffer.byteLength(text));
+});
+
+it('hands Node bytes above its 16 KiB string-write buffer and the string below it', () => {
+  const large = json('web-01', 2_000);
+  const small = json('web-01', 3);
+  expect(Buffer.isBuffer(wireBody(large, Buffer.byteLength(large)))).toBe(true);
+  expect(wireBody(small, Buffer.byteLength(small))).toBe(small);
+});
