@@ -112,6 +112,7 @@ export function loadConfig(env: Env = process.env): Config {
       pollMs: e.LIVE_POLL_MS ?? LIVE_DEFAULTS.pollMs,
       replayWindow: e.LIVE_REPLAY_WINDOW ?? LIVE_DEFAULTS.replayWindow,
       maxSubscriptionsPerClient: e.LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT ?? LIVE_DEFAULTS.maxSubscriptionsPerClient,
+      maxWebSocketsPerClient: e.LIVE_MAX_WEBSOCKETS_PER_CLIENT ?? LIVE_DEFAULTS.maxWebSocketsPerClient,
       heartbeatMs: e.LIVE_HEARTBEAT_MS ?? LIVE_DEFAULTS.heartbeatMs,
     },
     requestTimeoutMs: e.REQUEST_TIMEOUT_MS ?? DEFAULTS.REQUEST_TIMEOUT_MS,

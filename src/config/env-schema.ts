@@ -255,6 +255,7 @@ export const envSchema = z.object({
   LIVE_POLL_MS: intIn(100, 3_600_000).optional(),
   LIVE_REPLAY_WINDOW: intIn(1, 1_000_000).optional(),
   LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT: intIn(1, 1_000_000).optional(),
+  LIVE_MAX_WEBSOCKETS_PER_CLIENT: intIn(1, 1_000_000).optional(),
   LIVE_HEARTBEAT_MS: intIn(1_000, 600_000).optional(),
   /** Demo mode on purpose (`npm run demo`); false refuses to fall back to it. */
   DEMO: bool.optional(),

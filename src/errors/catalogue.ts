@@ -40,6 +40,10 @@ export const ERROR_CATALOGUE = {
     status: 429,
     meaning: 'This client holds LIVE_MAX_SUBSCRIPTIONS_PER_CLIENT subscriptions already; close one first.',
   },
+  LIVE_TOO_MANY_WEBSOCKETS: {
+    status: 429,
+    meaning: 'This client holds LIVE_MAX_WEBSOCKETS_PER_CLIENT WebSocket connections already (close code 4429); close one first.',
+  },
   LIVE_GAP_TOO_OLD: {
     status: 410,
     meaning: 'The changes after the given USN (afterUsn, Last-Event-ID) are no longer in the replay window; re-query, then subscribe anew.',

@@ -26,8 +26,11 @@ export const WEBSOCKET_PATH = '/graphql';
 
 /** "Try again later": the standard close code for a server shedding a client it cannot keep up with. */
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
-/** Too many failed authentications from the address: a 4xxx application close code, as 4401 is. */
-const TOO_MANY_FAILURES_CLOSE_CODE = 4429;
+/**
+ * Too many failed authentications from the address, or too many connections of the client: 429 as a
+ * 4xxx application close code, as 4401 is 401. The reason starts with the error code.
+ */
+export const TOO_MANY_CLOSE_CODE = 4429;
 /** graphql-ws's code for an unauthenticated connection. */
 export const UNAUTHENTICATED_CLOSE_CODE = 4401;
 /** A cut-off or shut-down client that is still reading gets this long to take its close frame. */
@@ -76,6 +79,9 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
   const grace = options.closeGraceMs ?? CLOSE_GRACE_MS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const connections = new WeakMap<WebSocket, Connection>();
+  // Open connections by share key, counted from admission to close (LIVE_MAX_WEBSOCKETS_PER_CLIENT).
+  const held = new Map<string, number>();
+  const { maxWebSocketsPerClient } = live.settings;
   const closeSoon = (socket: WebSocket, code: number, reason: string): void => {
     socket.close(code, reason);
     setTimeout(() => socket.terminate(), grace).unref();
@@ -94,14 +100,29 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
         const throttled = options.authFailures.peek(address);
         if (!throttled.allowed) {
           logger.warn({ address, requestId }, 'websocket client refused: too many failed authentications');
-          socket.close(TOO_MANY_FAILURES_CLOSE_CODE, `RATE_LIMITED: retry in ${throttled.retryAfterSeconds} s`);
+          socket.close(TOO_MANY_CLOSE_CODE, `RATE_LIMITED: retry in ${throttled.retryAfterSeconds} s`);
           return false;
         }
         try {
           const client = await options.authenticator.authenticate(credentialHeaders(request, ctx.connectionParams));
+          // Gone while authenticating: its close has already been emitted, so it must not be counted.
+          if (socket.readyState !== socket.OPEN) return false;
+          const shareKey = shareKeyOf(client, address);
+          const open = held.get(shareKey) ?? 0;
+          if (open >= maxWebSocketsPerClient) {
+            logger.warn({ clientId: client.id, address, requestId, open }, 'websocket client refused: too many connections');
+            socket.close(TOO_MANY_CLOSE_CODE, `${ErrorCode.LIVE_TOO_MANY_WEBSOCKETS}: ${open} open (LIVE_MAX_WEBSOCKETS_PER_CLIENT)`);
+            return false;
+          }
+          held.set(shareKey, open + 1);
           const gone = new AbortController();
-          socket.once('close', () => gone.abort());
-          connections.set(socket, { client, shareKey: shareKeyOf(client, address), gone, requestId });
+          socket.once('close', () => {
+            gone.abort();
+            const left = (held.get(shareKey) ?? 1) - 1;
+            if (left > 0) held.set(shareKey, left);
+            else held.delete(shareKey);
+          });
+          connections.set(socket, { client, shareKey, gone, requestId });
           return true;
         } catch (error) {
           if (!(error instanceof AuthError)) throw error;

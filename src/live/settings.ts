@@ -8,6 +8,8 @@ export interface LiveSettings {
   replayWindow: number;
   /** Open subscriptions one client may hold at once. */
   maxSubscriptionsPerClient: number;
+  /** Open WebSocket connections one client may hold at once (each carries any number of subscriptions). */
+  maxWebSocketsPerClient: number;
   /** Keep-alive interval of both transports (SSE comment lines, WebSocket pings). */
   heartbeatMs: number;
 }
@@ -19,6 +21,12 @@ export const LIVE_DEFAULTS: LiveSettings = {
   replayWindow: 1_000,
   /** A wall of dashboards is a few dozen views per client; more is a leak or abuse. */
   maxSubscriptionsPerClient: 50,
+  /**
+   * graphql-ws carries all of a page's subscriptions over one connection, so a client needs one per
+   * open tab or process: as many as its subscriptions covers every honest use. Without it, one client
+   * could hold every one of MAX_CONNECTIONS with idle sockets and leave none for the others.
+   */
+  maxWebSocketsPerClient: 50,
   /** Under the 30–60 s idle timeouts of common proxies and load balancers. */
   heartbeatMs: 15_000,
 };

@@ -101,6 +101,46 @@ describe('without client authentication', () => {
   });
 });
 
+describe('WebSocket connections per client (LIVE_MAX_WEBSOCKETS_PER_CLIENT=2, anonymous clients by address)', () => {
+  let stack: LiveStack;
+
+  beforeAll(async () => {
+    stack = await startLiveStack({ LIVE_MAX_WEBSOCKETS_PER_CLIENT: '2', TRUST_PROXY: '1' });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  /** A graphql-ws client from an address: resolves "connected", or the close code and reason. */
+  const connectFrom = (address: string): { client: ReturnType<LiveStack['ws']>; outcome: Promise<string> } => {
+    const client = stack.ws(undefined, { 'x-forwarded-for': address });
+    const outcome = new Promise<string>((resolve) => {
+      client.on('connected', () => resolve('connected'));
+      client.on('closed', (event) => {
+        const { code, reason } = event as { code: number; reason: string };
+        resolve(`${code} ${reason}`);
+      });
+    });
+    return { client, outcome };
+  };
+
+  it('closes a third connection of one client with 4429, leaves other clients alone, and counts a closed one out', async () => {
+    const first = connectFrom('192.0.2.1');
+    const second = connectFrom('192.0.2.1');
+    expect(await first.outcome).toBe('connected');
+    expect(await second.outcome).toBe('connected');
+    const third = connectFrom('192.0.2.1');
+    expect(await third.outcome).toMatch(/^4429 LIVE_TOO_MANY_WEBSOCKETS: 2 open/);
+    expect(await connectFrom('192.0.2.2').outcome).toBe('connected');
+    await first.client.dispose();
+    // The gateway counts it out when the close reaches it; until then the place is still taken.
+    let retried = '';
+    for (let attempt = 0; attempt < 100 && retried !== 'connected'; attempt += 1) retried = await connectFrom('192.0.2.1').outcome;
+    expect(retried).toBe('connected');
+  });
+});
+
 describe('bounds', () => {
   const WINDOW = 5;
   let stack: LiveStack;

@@ -18,7 +18,8 @@ export interface LiveStack {
   /** One poll of the appliance (after the start-up poll). */
   tick(): Promise<void>;
   sse(headers?: Record<string, string> | (() => Record<string, string>)): SseClient;
-  ws(connectionParams?: Record<string, string>): WsClient;
+  /** `headers`: sent with the upgrade request (as a proxy's X-Forwarded-For). */
+  ws(connectionParams?: Record<string, string>, headers?: Record<string, string>): WsClient;
   close(): Promise<void>;
 }
 
@@ -40,10 +41,16 @@ export async function startLiveStack(env: Record<string, string> = {}): Promise<
       clients.push(client);
       return client;
     },
-    ws(connectionParams) {
+    ws(connectionParams, headers) {
       const client = createWsClient({
         url: `${gateway.url.replace('http', 'ws')}/graphql`,
-        webSocketImpl: WebSocket,
+        webSocketImpl: headers
+          ? class extends WebSocket {
+              constructor(address: string, protocols?: string | string[]) {
+                super(address, protocols, { headers });
+              }
+            }
+          : WebSocket,
         retryAttempts: 0,
         lazy: false,
         // A refused connection is asserted by the tests through their subscriptions; not logged here.
