@@ -33,7 +33,7 @@ import { PLAYGROUND_ASSETS_PATH, playgroundRoute } from './routes/playground';
 import { streamRoute } from './routes/stream';
 import { createHttpServer, listen } from './server';
 import type { HostileLoadSettings, HttpSettings } from './settings';
-import { attachWebSocket } from './websocket';
+import { attachWebSocket, type WebSocketOptions } from './websocket';
 
 export { GRAPHQL_PATH, PLAYGROUND_ASSETS_PATH };
 
@@ -50,6 +50,8 @@ export interface GatewayOptions {
    * Tests move it instead of sleeping. @default Date.now
    */
   clock?: () => number;
+  /** The WebSocket transport's waits (connection_init, close grace); tests shorten them. */
+  webSocketWaits?: Pick<WebSocketOptions, 'closeGraceMs' | 'connectionInitWaitMs'>;
 }
 
 export interface GatewayTelemetry {
@@ -169,6 +171,7 @@ function liveFor(
     maxPayloadBytes: config.maxBodyBytes,
     trustProxyHops: config.hostileLoad.trustProxyHops,
     logger: logger.child({ component: 'live' }),
+    ...options.webSocketWaits,
   });
   return { live, sockets };
 }

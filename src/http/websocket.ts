@@ -28,9 +28,12 @@ export const WEBSOCKET_PATH = '/graphql';
 export const SLOW_CONSUMER_CLOSE_CODE = 1013;
 /**
  * Too many failed authentications from the address, or too many connections of the client: 429 as a
- * 4xxx application close code, as 4401 is 401. The reason starts with the error code.
+ * 4xxx application close code, as 4401 is 401. graphql-ws uses 4429 too (a second connection_init),
+ * and its client does not retry on it; the reason's leading error code tells the three apart.
  */
 export const TOO_MANY_CLOSE_CODE = 4429;
+/** graphql-ws's own default, made explicit: it bounds how long an unauthenticated socket is held. */
+export const CONNECTION_INIT_WAIT_MS = 3_000;
 /** graphql-ws's code for an unauthenticated connection. */
 export const UNAUTHENTICATED_CLOSE_CODE = 4401;
 /** A cut-off or shut-down client that is still reading gets this long to take its close frame. */
@@ -45,6 +48,8 @@ export interface WebSocketOptions {
   logger: Logger;
   /** Default CLOSE_GRACE_MS. */
   closeGraceMs?: number;
+  /** How long a socket may stay without connection_init; default CONNECTION_INIT_WAIT_MS. */
+  connectionInitWaitMs?: number;
   /** Proxies to trust for the client address (TRUST_PROXY), which keys anonymous clients' shares. */
   trustProxyHops?: number;
   /** Failed authentications per address, shared with the HTTP client gate: one budget for guessing. */
@@ -77,11 +82,13 @@ function credentialHeaders(request: IncomingMessage, params: Readonly<Record<str
 export function attachWebSocket(server: Server, options: WebSocketOptions): LiveWebSocket {
   const { live, logger } = options;
   const grace = options.closeGraceMs ?? CLOSE_GRACE_MS;
+  const initWait = options.connectionInitWaitMs ?? CONNECTION_INIT_WAIT_MS;
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const connections = new WeakMap<WebSocket, Connection>();
   // Open connections by share key, counted from admission to close (LIVE_MAX_WEBSOCKETS_PER_CLIENT).
   const held = new Map<string, number>();
   const { maxWebSocketsPerClient } = live.settings;
+  // A refused or cut-off socket whose client ignores the close frame would be held for ws's own 30 s.
   const closeSoon = (socket: WebSocket, code: number, reason: string): void => {
     socket.close(code, reason);
     setTimeout(() => socket.terminate(), grace).unref();
@@ -93,6 +100,7 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
   const disposable = useServer(
     {
       isProd: true,
+      connectionInitWaitTimeout: initWait,
       async onConnect(ctx) {
         const { socket, request } = ctx.extra;
         const address = clientAddress(request, options.trustProxyHops ?? 0);
@@ -100,7 +108,7 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
         const throttled = options.authFailures.peek(address);
         if (!throttled.allowed) {
           logger.warn({ address, requestId }, 'websocket client refused: too many failed authentications');
-          socket.close(TOO_MANY_CLOSE_CODE, `RATE_LIMITED: retry in ${throttled.retryAfterSeconds} s`);
+          closeSoon(socket, TOO_MANY_CLOSE_CODE, `RATE_LIMITED: retry in ${throttled.retryAfterSeconds} s`);
           return false;
         }
         try {
@@ -111,7 +119,7 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
           const open = held.get(shareKey) ?? 0;
           if (open >= maxWebSocketsPerClient) {
             logger.warn({ clientId: client.id, address, requestId, open }, 'websocket client refused: too many connections');
-            socket.close(TOO_MANY_CLOSE_CODE, `${ErrorCode.LIVE_TOO_MANY_WEBSOCKETS}: ${open} open (LIVE_MAX_WEBSOCKETS_PER_CLIENT)`);
+            closeSoon(socket, TOO_MANY_CLOSE_CODE, `${ErrorCode.LIVE_TOO_MANY_WEBSOCKETS}: ${open} open (LIVE_MAX_WEBSOCKETS_PER_CLIENT)`);
             return false;
           }
           held.set(shareKey, open + 1);
@@ -128,7 +136,7 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
           if (!(error instanceof AuthError)) throw error;
           options.authFailures.take(address);
           logger.warn({ reason: error.message, address, requestId }, 'websocket client refused: not authenticated');
-          socket.close(UNAUTHENTICATED_CLOSE_CODE, `UNAUTHENTICATED: ${error.message}`.slice(0, 120));
+          closeSoon(socket, UNAUTHENTICATED_CLOSE_CODE, `UNAUTHENTICATED: ${error.message}`.slice(0, 120));
           return false;
         }
       },
@@ -182,7 +190,13 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      // graphql-ws closes a socket that never sent connection_init, but only with a close frame.
+      setTimeout(() => {
+        if (!connections.has(ws)) ws.terminate();
+      }, initWait + grace).unref();
+      wss.emit('connection', ws, request);
+    });
   });
 
   return {

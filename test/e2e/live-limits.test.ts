@@ -6,6 +6,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { connect } from 'node:net';
 import { request } from 'undici';
 import WebSocket from 'ws';
 import { sha256Hex } from '../../src/http/auth/index';
@@ -132,12 +134,73 @@ describe('WebSocket connections per client (LIVE_MAX_WEBSOCKETS_PER_CLIENT=2, an
     expect(await second.outcome).toBe('connected');
     const third = connectFrom('192.0.2.1');
     expect(await third.outcome).toMatch(/^4429 LIVE_TOO_MANY_WEBSOCKETS: 2 open/);
+    // A refused connection is not counted in, nor out: the next one is refused too.
+    expect(await connectFrom('192.0.2.1').outcome).toMatch(/^4429 LIVE_TOO_MANY_WEBSOCKETS: 2 open/);
     expect(await connectFrom('192.0.2.2').outcome).toBe('connected');
     await first.client.dispose();
     // The gateway counts it out when the close reaches it; until then the place is still taken.
     let retried = '';
     for (let attempt = 0; attempt < 100 && retried !== 'connected'; attempt += 1) retried = await connectFrom('192.0.2.1').outcome;
     expect(retried).toBe('connected');
+  });
+});
+
+describe('sockets whose client ignores the close frame (waits shortened to 100 ms)', () => {
+  let stack: LiveStack;
+
+  beforeAll(async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'live-keys-')), 'keys');
+    writeFileSync(file, `dashboards ${sha256Hex('live-dashboard-key-0123456789abcdef')}\n`);
+    stack = await startLiveStack(
+      { AUTH_MODE: 'apikey', API_KEYS_FILE: file },
+      { webSocketWaits: { connectionInitWaitMs: 100, closeGraceMs: 100 } },
+    );
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  /**
+   * A raw WebSocket client that reads everything and answers nothing, not even the server's close
+   * frame: ws alone would hold such a socket for 30 s. Resolves the frames' bytes when the gateway
+   * drops it; rejects if it is still held after 10 s (the waits are 100 ms each).
+   */
+  async function silentClient(send?: string): Promise<Promise<Buffer>> {
+    const { port } = new URL(stack.gateway.url);
+    const socket = connect(Number(port), '127.0.0.1');
+    const received: Buffer[] = [];
+    const dropped = new Promise<Buffer>((resolve, reject) => {
+      const held = setTimeout(() => reject(new Error('the gateway still holds the socket after 10 s')), 10_000);
+      socket.on('close', () => {
+        clearTimeout(held);
+        resolve(Buffer.concat(received));
+      });
+    });
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.write(
+      'GET /graphql HTTP/1.1\r\nHost: gateway\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+        'Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+    );
+    await until(() => Buffer.concat(received).includes('101 Switching Protocols'), 'the upgrade');
+    if (send !== undefined) {
+      // A client's text frame: final, masked, under 126 bytes.
+      const payload = Buffer.from(send);
+      const mask = randomBytes(4);
+      socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((byte, i) => byte ^ (mask[i % 4] ?? 0))]));
+    }
+    return dropped;
+  }
+
+  it('drops one that never sends connection_init', async () => {
+    const frames = await silentClient();
+    expect(frames.includes('Connection initialisation timeout')).toBe(true); // graphql-ws's 4408, then the drop
+  });
+
+  it('drops a refused one (4401) too', async () => {
+    const frames = await silentClient(JSON.stringify({ type: 'connection_init', payload: { 'x-api-key': 'not-a-key' } }));
+    expect(frames.includes('UNAUTHENTICATED')).toBe(true);
   });
 });
 

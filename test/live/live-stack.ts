@@ -6,7 +6,7 @@ import { createClient as createSseClient, type Client as SseClient } from 'graph
 import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig, type Config } from '../../src/config/config';
-import { startGateway, type Gateway } from '../../src/http/gateway';
+import { startGateway, type Gateway, type GatewayOptions } from '../../src/http/gateway';
 import { ManualTrigger } from '../../src/live/index';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { captureLogs, TEST_API_VERSION, until, upstreamConfigFor } from '../helpers/upstream';
@@ -23,13 +23,16 @@ export interface LiveStack {
   close(): Promise<void>;
 }
 
-export async function startLiveStack(env: Record<string, string> = {}): Promise<LiveStack> {
+export async function startLiveStack(
+  env: Record<string, string> = {},
+  gatewayOptions: Pick<GatewayOptions, 'webSocketWaits'> = {},
+): Promise<LiveStack> {
   const sim = await startSimulator({ sessionCount: 500, anchor: new Date('2026-11-01T00:00:00Z') });
   const logs = captureLogs('info');
   const config: Config = { ...loadConfig({ LOG_LEVEL: 'info', RATE_LIMIT_RPS: '0', ...env }), port: 0, host: '127.0.0.1' };
   const upstream = upstreamConfigFor(sim, { ...config.tuning, apiVersion: TEST_API_VERSION });
   const trigger = new ManualTrigger();
-  const gateway = await startGateway({ config, upstream, logger: logs.logger, liveTrigger: trigger });
+  const gateway = await startGateway({ config, upstream, logger: logs.logger, liveTrigger: trigger, ...gatewayOptions });
   const clients: Array<{ dispose(): void | Promise<void> }> = [];
   return {
     sim,
