@@ -6,7 +6,8 @@
 import type { ServerResponse } from 'node:http';
 import { statusOf, type PublicErrorCode } from './catalogue';
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+/** Writes the head of a JSON answer and returns its text, which its content-length counts. */
+function jsonHead(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): string {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
@@ -14,9 +15,23 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     'cache-control': 'no-store',
     ...headers,
   });
-  res.end(text);
+  return text;
 }
 
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.end(jsonHead(res, status, body, headers));
+}
+
+const errorBody = (code: PublicErrorCode, message: string) => ({ errors: [{ message, extensions: { code } }] });
+
 export function sendError(res: ServerResponse, code: PublicErrorCode, message: string, headers: Record<string, string> = {}): void {
-  sendJson(res, statusOf(code), { errors: [{ message, extensions: { code } }] }, headers);
+  sendJson(res, statusOf(code), errorBody(code, message), headers);
+}
+
+/**
+ * The client receives the whole error answer, but the response stays open until the caller ends it:
+ * the server closes a `connection: close` response's socket when it ends (see http/body.ts).
+ */
+export function writeError(res: ServerResponse, code: PublicErrorCode, message: string, headers: Record<string, string> = {}): void {
+  res.write(jsonHead(res, statusOf(code), errorBody(code, message), headers));
 }

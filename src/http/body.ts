@@ -2,8 +2,9 @@
  * Request body reading for /graphql: bounded in size, JSON decoded here so that malformed input is a
  * 4xx with a clear message before anything else runs.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ErrorCode, type PublicErrorCode } from '../errors/catalogue';
+import { sendError, writeError } from '../errors/respond';
 
 /** A body the gateway refuses before GraphQL sees it; the catalogue gives the code's HTTP status. */
 export class HttpError extends Error {
@@ -18,11 +19,65 @@ export class HttpError extends Error {
 }
 
 /**
- * A body refused for its size is left unread, so the connection closes after the 413 (RFC 9110
- * §15.5.14): the rest of an oversized body is neither read nor taken for the next request.
+ * A body refused for its size is not kept, so the connection closes after the 413 (RFC 9110
+ * §15.5.14): the rest of an oversized body is never taken for the next request. `refuseRequest`
+ * drains it first (LINGER).
  */
+export class BodyTooLargeError extends HttpError {
+  constructor(maxBytes: number) {
+    super(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`, { connection: 'close' });
+  }
+}
+
 function tooLarge(maxBytes: number): HttpError {
-  return new HttpError(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`, { connection: 'close' });
+  return new BodyTooLargeError(maxBytes);
+}
+
+/**
+ * How much of a refused body is still read, and dropped, before the connection closes. Closing a
+ * socket with bytes unread makes the kernel reset the connection, and a client that writes its whole
+ * body before it reads (curl, Python's requests) then loses the 413 with it: it sees a reset. So the
+ * connection closes once the rest has come, as web servers' lingering close does; a client that sends
+ * more than this, or for longer, is cut off.
+ */
+export interface Linger {
+  maxBytes: number;
+  maxMs: number;
+}
+
+/** 16 MiB covers a body a few times over MAX_BODY_BYTES from a fast client; 5 s is nginx's lingering_timeout. */
+export const LINGER: Linger = { maxBytes: 16 * 1024 * 1024, maxMs: 5_000 };
+
+/**
+ * Answers a refused request. A body refused for its size is drained (up to `linger`) with the answer
+ * already sent, then the response ends and the server closes the connection; a client that goes on
+ * sending is cut off.
+ */
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, error: HttpError, linger: Linger = LINGER): void {
+  if (!(error instanceof BodyTooLargeError)) {
+    sendError(res, error.code, error.message, error.headers);
+    return;
+  }
+  writeError(res, error.code, error.message, error.headers);
+  let drained = 0;
+  const finish = (cutOff: boolean): void => {
+    clearTimeout(timer);
+    req.off('data', onData);
+    req.off('end', onEnd);
+    req.off('close', onEnd);
+    res.end();
+    if (cutOff) req.socket.destroy();
+  };
+  const onData = (chunk: Buffer): void => {
+    drained += chunk.length;
+    if (drained > linger.maxBytes) finish(true);
+  };
+  const onEnd = (): void => finish(false); // the whole body came, or the client left
+  const timer = setTimeout(() => finish(true), linger.maxMs).unref();
+  req.on('data', onData);
+  req.once('end', onEnd);
+  req.once('close', onEnd);
+  req.resume();
 }
 
 /**

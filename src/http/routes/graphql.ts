@@ -5,9 +5,8 @@
 import { setMaxListeners } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer } from '@apollo/server';
-import { sendError } from '../../errors/respond';
 import { createContext, type GatewayContext, type GatewayServices } from '../../graphql/context';
-import { ClientGoneError, HttpError, readJsonBody } from '../body';
+import { ClientGoneError, HttpError, readJsonBody, refuseRequest } from '../body';
 import type { ClientGate } from '../client-gate';
 import { sendBody } from '../compression';
 import type { ObservedRequest, RequestLog } from '../plugins/request-log';
@@ -83,7 +82,7 @@ async function serveGraphQL(
   } catch (error) {
     if (error instanceof ClientGoneError) return true;
     if (!(error instanceof HttpError)) throw error;
-    sendError(res, error.code, error.message, error.headers);
+    refuseRequest(req, res, error);
     return true;
   }
   const deadline = Date.now() + options.requestTimeoutMs;

@@ -13,7 +13,7 @@ import type { ServerResponse } from 'node:http';
 import { ErrorCode, isPublicErrorCode, statusOf } from '../../errors/catalogue';
 import { sendError, sendJson } from '../../errors/respond';
 import { EVENT_ID, OperationRefused, type Live, type LiveResult, type OperationParams } from '../../live/index';
-import { ClientGoneError, HttpError, readJsonBody } from '../body';
+import { ClientGoneError, HttpError, readJsonBody, refuseRequest } from '../body';
 import type { ClientGate } from '../client-gate';
 import type { Route } from '../route';
 
@@ -112,7 +112,7 @@ export function streamRoute(options: StreamRouteOptions): Route {
       } catch (error) {
         if (error instanceof ClientGoneError) return true;
         if (error instanceof HttpError) {
-          sendError(res, error.code, error.message, error.headers);
+          refuseRequest(req, res, error);
           return true;
         }
         if (!(error instanceof OperationRefused)) throw error;
