@@ -28,10 +28,23 @@ export function sendError(res: ServerResponse, code: PublicErrorCode, message: s
   sendJson(res, statusOf(code), errorBody(code, message), headers);
 }
 
+/** Responses whose whole answer reached the socket while they were still open (writeError). */
+const writtenWhole = new WeakSet<ServerResponse>();
+
 /**
  * The client receives the whole error answer, but the response stays open until the caller ends it:
  * the server closes a `connection: close` response's socket when it ends (see http/body.ts).
  */
 export function writeError(res: ServerResponse, code: PublicErrorCode, message: string, headers: Record<string, string> = {}): void {
-  res.write(jsonHead(res, statusOf(code), errorBody(code, message), headers));
+  res.write(jsonHead(res, statusOf(code), errorBody(code, message), headers), (error) => {
+    if (!error) writtenWhole.add(res);
+  });
+}
+
+/**
+ * The client was given a whole answer: the response ended, or writeError's answer was written in
+ * full (a client that leaves after reading its 413 was answered, not gone: not a 499).
+ */
+export function answeredInFull(res: ServerResponse): boolean {
+  return res.writableFinished || writtenWhole.has(res);
 }

@@ -54,6 +54,7 @@ export const LINGER: Linger = { maxBytes: 16 * 1024 * 1024, maxMs: 5_000 };
  * sending is cut off.
  */
 export function refuseRequest(req: IncomingMessage, res: ServerResponse, error: HttpError, linger: Linger = LINGER): void {
+  if (req.destroyed || res.destroyed) return; // the client has gone (as while it was authenticated): nobody to answer
   if (!(error instanceof BodyTooLargeError)) {
     sendError(res, error.code, error.message, error.headers);
     return;

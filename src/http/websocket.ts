@@ -91,8 +91,12 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
   // A refused or cut-off socket whose client ignores the close frame would be held for ws's own 30 s.
   const closeSoon = (socket: WebSocket, code: number, reason: string): void => {
     socket.close(code, reason);
-    setTimeout(() => socket.terminate(), grace).unref();
+    const timer = setTimeout(() => socket.terminate(), grace).unref();
+    socket.once('close', () => clearTimeout(timer));
   };
+  // From connection_init on, a socket is the authentication's (which may fetch JWKS) and then
+  // closeSoon's to drop: the upgrade's timer below is for sockets that never sent one.
+  const initialised = new WeakSet<WebSocket>();
 
   // The checked operation and its connection, by the ExecutionArgs graphql-ws passes from onSubscribe to subscribe.
   const planned = new WeakMap<object, { operation: ReturnType<Live['check']>; connection: Connection; socket: WebSocket }>();
@@ -103,6 +107,7 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
       connectionInitWaitTimeout: initWait,
       async onConnect(ctx) {
         const { socket, request } = ctx.extra;
+        initialised.add(socket);
         const address = clientAddress(request, options.trustProxyHops ?? 0);
         const requestId = requestIdOf(request);
         const throttled = options.authFailures.peek(address);
@@ -192,9 +197,10 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       // graphql-ws closes a socket that never sent connection_init, but only with a close frame.
-      setTimeout(() => {
-        if (!connections.has(ws)) ws.terminate();
+      const timer = setTimeout(() => {
+        if (!initialised.has(ws)) ws.terminate();
       }, initWait + grace).unref();
+      ws.once('close', () => clearTimeout(timer));
       wss.emit('connection', ws, request);
     });
   });

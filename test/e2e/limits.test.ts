@@ -2,9 +2,11 @@
  * Query limits in front of the real gateway: refused with a 400 and a stable code before any
  * upstream call, each message stating the figure and the limit.
  */
+import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
 import { startStack, type Stack } from '../helpers/stack';
+import { until } from '../helpers/upstream';
 
 let stack: Stack;
 
@@ -90,4 +92,22 @@ it('refuses a chunked body that grows past MAX_BODY_BYTES with 413, and closes t
   expect(response.statusCode).toBe(413);
   expect(response.headers['connection']).toBe('close');
   expect(await response.body.json()).toMatchObject({ errors: [{ extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+});
+
+it('logs a 413 as a 413, not 499, when the client leaves once it has read it (the rest of its body unsent)', async () => {
+  const { port } = new URL(stack.gateway.url);
+  await new Promise<void>((resolve) => {
+    const socket = connect(Number(port), '127.0.0.1');
+    socket.on('error', () => undefined);
+    socket.on('data', () => socket.destroy()); // reads the 413, then gives up its upload
+    socket.on('close', () => resolve());
+    socket.write(
+      'POST /graphql HTTP/1.1\r\nHost: gateway\r\nx-request-id: leaves-after-413\r\nContent-Type: application/json\r\n' +
+        `Content-Length: ${5 * 1024 * 1024}\r\n\r\n`,
+    );
+  });
+  const line = (): Record<string, unknown> | undefined =>
+    stack.logs.lines().find((entry) => entry['requestId'] === 'leaves-after-413' && entry['msg'] === 'graphql request');
+  await until(() => line() !== undefined, 'the request log line');
+  expect(line()).toMatchObject({ status: 413, refused: 'payload_too_large' });
 });

@@ -145,62 +145,100 @@ describe('WebSocket connections per client (LIVE_MAX_WEBSOCKETS_PER_CLIENT=2, an
   });
 });
 
-describe('sockets whose client ignores the close frame (waits shortened to 100 ms)', () => {
+/**
+ * A raw WebSocket client that reads everything and answers nothing, not even the server's close
+ * frame: ws alone would hold such a socket for 30 s. Resolves the frames' bytes when the gateway
+ * drops it; rejects if it is still held after 10 s (the waits under test are 100 ms).
+ */
+async function silentClient(stack: LiveStack, send?: string): Promise<Promise<Buffer>> {
+  const { port } = new URL(stack.gateway.url);
+  const socket = connect(Number(port), '127.0.0.1');
+  const received: Buffer[] = [];
+  const dropped = new Promise<Buffer>((resolve, reject) => {
+    const held = setTimeout(() => reject(new Error('the gateway still holds the socket after 10 s')), 10_000);
+    socket.on('close', () => {
+      clearTimeout(held);
+      resolve(Buffer.concat(received));
+    });
+  });
+  socket.on('data', (chunk: Buffer) => received.push(chunk));
+  socket.write(
+    'GET /graphql HTTP/1.1\r\nHost: gateway\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
+      'Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+  );
+  await until(() => Buffer.concat(received).includes('101 Switching Protocols'), 'the upgrade');
+  if (send !== undefined) {
+    // A client's text frame: final, masked, under 126 bytes.
+    const payload = Buffer.from(send);
+    const mask = randomBytes(4);
+    socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((byte, i) => byte ^ (mask[i % 4] ?? 0))]));
+  }
+  return dropped;
+}
+
+const SILENT_KEY = 'live-dashboard-key-0123456789abcdef';
+const initWith = (key: string): string => JSON.stringify({ type: 'connection_init', payload: { 'x-api-key': key } });
+
+async function startKeyedStack(waits: { connectionInitWaitMs: number; closeGraceMs: number }): Promise<LiveStack> {
+  const file = join(mkdtempSync(join(tmpdir(), 'live-keys-')), 'keys');
+  writeFileSync(file, `dashboards ${sha256Hex(SILENT_KEY)}\n`);
+  return startLiveStack({ AUTH_MODE: 'apikey', API_KEYS_FILE: file, LIVE_MAX_WEBSOCKETS_PER_CLIENT: '1' }, { webSocketWaits: waits });
+}
+
+describe('sockets that never send connection_init (connection_init wait and grace of 100 ms)', () => {
   let stack: LiveStack;
 
   beforeAll(async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'live-keys-')), 'keys');
-    writeFileSync(file, `dashboards ${sha256Hex('live-dashboard-key-0123456789abcdef')}\n`);
-    stack = await startLiveStack(
-      { AUTH_MODE: 'apikey', API_KEYS_FILE: file },
-      { webSocketWaits: { connectionInitWaitMs: 100, closeGraceMs: 100 } },
-    );
+    stack = await startKeyedStack({ connectionInitWaitMs: 100, closeGraceMs: 100 });
   });
 
   afterAll(async () => {
     await stack.close();
   });
 
-  /**
-   * A raw WebSocket client that reads everything and answers nothing, not even the server's close
-   * frame: ws alone would hold such a socket for 30 s. Resolves the frames' bytes when the gateway
-   * drops it; rejects if it is still held after 10 s (the waits are 100 ms each).
-   */
-  async function silentClient(send?: string): Promise<Promise<Buffer>> {
-    const { port } = new URL(stack.gateway.url);
-    const socket = connect(Number(port), '127.0.0.1');
-    const received: Buffer[] = [];
-    const dropped = new Promise<Buffer>((resolve, reject) => {
-      const held = setTimeout(() => reject(new Error('the gateway still holds the socket after 10 s')), 10_000);
-      socket.on('close', () => {
-        clearTimeout(held);
-        resolve(Buffer.concat(received));
-      });
-    });
-    socket.on('data', (chunk: Buffer) => received.push(chunk));
-    socket.write(
-      'GET /graphql HTTP/1.1\r\nHost: gateway\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
-        `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n` +
-        'Sec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
-    );
-    await until(() => Buffer.concat(received).includes('101 Switching Protocols'), 'the upgrade');
-    if (send !== undefined) {
-      // A client's text frame: final, masked, under 126 bytes.
-      const payload = Buffer.from(send);
-      const mask = randomBytes(4);
-      socket.write(Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, payload.map((byte, i) => byte ^ (mask[i % 4] ?? 0))]));
-    }
-    return dropped;
-  }
-
-  it('drops one that never sends connection_init', async () => {
-    const frames = await silentClient();
+  it('drops one whose client ignores the close frame', async () => {
+    const frames = await silentClient(stack);
     expect(frames.includes('Connection initialisation timeout')).toBe(true); // graphql-ws's 4408, then the drop
   });
 
-  it('drops a refused one (4401) too', async () => {
-    const frames = await silentClient(JSON.stringify({ type: 'connection_init', payload: { 'x-api-key': 'not-a-key' } }));
+  it('keeps an admitted one past both waits', async () => {
+    const client = stack.ws({ 'x-api-key': SILENT_KEY });
+    const events = new Collector();
+    client.subscribe({ query: WATCH }, events.sink());
+    await until(() => stack.gateway.live.stats().subscribers === 1, 'the subscriber');
+    await new Promise((resolve) => setTimeout(resolve, 400)); // twice the wait and the grace
+    expect(events.errors).toEqual([]);
+    expect(stack.gateway.live.stats().subscribers).toBe(1);
+    await client.dispose();
+    await until(() => stack.gateway.live.stats().subscribers === 0, 'unsubscribed');
+  });
+});
+
+describe('refused sockets whose client ignores the close frame (grace of 100 ms, connection_init wait of a minute)', () => {
+  let stack: LiveStack;
+
+  beforeAll(async () => {
+    // Only the refusal's own grace can drop them within the helper's 10 s.
+    stack = await startKeyedStack({ connectionInitWaitMs: 60_000, closeGraceMs: 100 });
+  });
+
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  it('drops one refused as unauthenticated (4401)', async () => {
+    const frames = await silentClient(stack, initWith('not-a-key'));
     expect(frames.includes('UNAUTHENTICATED')).toBe(true);
+  });
+
+  it("drops one refused for its client's connections (4429)", async () => {
+    const held = stack.ws({ 'x-api-key': SILENT_KEY });
+    const connected = new Promise<void>((resolve) => held.on('connected', () => resolve()));
+    await connected;
+    const frames = await silentClient(stack, initWith(SILENT_KEY));
+    expect(frames.includes('LIVE_TOO_MANY_WEBSOCKETS')).toBe(true);
+    await held.dispose();
   });
 });
 

@@ -11,7 +11,10 @@ import { HttpError, readJsonBody, refuseRequest, type Linger } from '../../src/h
 const MAX_BODY_BYTES = 64 * 1024;
 let server: Server;
 
-afterEach(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterEach(() => {
+  server.closeAllConnections(); // a test that failed may have left one lingering
+  return new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 async function serve(linger?: Linger): Promise<number> {
   server = createServer((req, res) => {
@@ -84,4 +87,4 @@ it('cuts off a client that stalls mid-body once the linger time is over, with th
   const port = await serve({ maxBytes: 16 * 1024 * 1024, maxMs: 50 });
   const { answer } = await postAndReadAfter(port, 3 * 1024 * 1024, { stallAfter: 128 * 1024 });
   expect(answer).toMatch(/^HTTP\/1\.1 413 /);
-});
+}, 5_000); // without the linger's time bound the connection would stay open: fail, don't hang

@@ -11,6 +11,7 @@ import type { ApolloServerPlugin, HTTPGraphQLResponse } from '@apollo/server';
 import { context as otelContext, type Span } from '@opentelemetry/api';
 import { Kind, parse } from 'graphql';
 import type { Logger } from 'pino';
+import { answeredInFull } from '../../errors/respond';
 import type { GatewayContext } from '../../graphql/context';
 import type { GatewayMetrics, ObservedRoute, RefusalReason } from '../../telemetry/metrics';
 import { endRequestSpan, MAX_OPERATION_NAME_LENGTH, startRequestSpan } from '../../telemetry/spans';
@@ -121,17 +122,17 @@ export class RequestLog {
     // The line waits for both the response's close and the end of the route's work: when the client
     // leaves first, the work's outcome (REQUEST_ABORTED, the calls made) is only known afterwards.
     let closedAt: number | undefined;
-    let answeredInFull = false;
+    let answered = false;
     let workDone = false;
     const finishWhenSettled = (): void => {
       if (closedAt === undefined || !workDone) return;
-      const status = answeredInFull ? res.statusCode : CLIENT_CLOSED_REQUEST;
+      const status = answered ? res.statusCode : CLIENT_CLOSED_REQUEST;
       endRequestSpan(span, status);
       this.finish({ route, method, path, requestId, status, clientName, clientVersion, span, req, facts, durationMs: closedAt - started });
     };
     res.once('close', () => {
       closedAt = performance.now();
-      answeredInFull = res.writableFinished;
+      answered = answeredInFull(res);
       finishWhenSettled();
     });
     return {
