@@ -54,7 +54,9 @@ export const LINGER: Linger = { maxBytes: 16 * 1024 * 1024, maxMs: 5_000 };
  * sending is cut off.
  */
 export function refuseRequest(req: IncomingMessage, res: ServerResponse, error: HttpError, linger: Linger = LINGER): void {
-  if (req.destroyed || res.destroyed) return; // the client has gone (as while it was authenticated): nobody to answer
+  // The client has gone (as while it was authenticated): nobody to answer. Not req.destroyed: a
+  // request whose body was read whole is destroyed too.
+  if (res.destroyed || req.socket.destroyed) return;
   if (!(error instanceof BodyTooLargeError)) {
     sendError(res, error.code, error.message, error.headers);
     return;
