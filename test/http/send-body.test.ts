@@ -1,12 +1,11 @@
 /**
- * A whole answer sent over a real socket: large bodies go out as bytes the gateway encoded itself
- * (Node's string write of a large body costs a worst-case native copy), and those bytes must be the
- * body's UTF-8, whatever characters it holds, with a content-length that matches.
+ * A whole answer sent over a real socket: its bytes are the body's UTF-8, whatever characters it
+ * holds, with a content-length that matches (compression aside, which sessions.test.ts covers).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request } from 'undici';
-import { sendBody, wireBody } from '../../src/http/compression';
+import { sendBody } from '../../src/http/compression';
 
 let server: Server;
 let body = '';
@@ -37,11 +36,4 @@ it.each([
   const { bytes, length } = await fetchBody();
   expect(bytes.equals(Buffer.from(text, 'utf8'))).toBe(true);
   expect(Number(length)).toBe(Buffer.byteLength(text));
-});
-
-it('hands Node bytes above its 16 KiB string-write buffer and the string below it', () => {
-  const large = json('web-01', 2_000);
-  const small = json('web-01', 3);
-  expect(Buffer.isBuffer(wireBody(large, Buffer.byteLength(large)))).toBe(true);
-  expect(wireBody(small, Buffer.byteLength(small))).toBe(small);
 });
