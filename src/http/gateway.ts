@@ -254,7 +254,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const door = doorFor(options);
   // The server exists before Apollo so that Apollo's drain plugin can close it on stop.
   const routes: Route[] = [];
-  const server = createHttpServer(routes, options.logger, options.config.hostileLoad);
+  const server = createHttpServer(routes, options.logger, { ...options.config.hostileLoad, maxBodyBytes: options.config.maxBodyBytes });
   const { live, sockets } = liveFor(options, services, door, server, trusted);
   const apollo = apolloFor(options, server, services, observability, live, trusted);
   const stopFeatures = async (): Promise<void> => {

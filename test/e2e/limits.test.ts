@@ -111,3 +111,41 @@ it('logs a 413 as a 413, not 499, when the client leaves once it has read it (th
   await until(() => line() !== undefined, 'the request log line');
   expect(line()).toMatchObject({ status: 413, refused: 'payload_too_large' });
 });
+
+describe('a client that asks before sending its body (Expect: 100-continue, as curl does over 1 MiB)', () => {
+  /** Sends the head only, then the body once told to continue; resolves what it read when the connection closed (or after `waitMs`). */
+  const ask = (contentLength: number, body: string, waitMs: number): Promise<{ text: string; closed: boolean }> =>
+    new Promise((resolve) => {
+      const socket = connect(Number(new URL(stack.gateway.url).port), '127.0.0.1');
+      let text = '';
+      const done = (closed: boolean): void => {
+        clearTimeout(timer);
+        socket.destroy();
+        resolve({ text, closed });
+      };
+      const timer = setTimeout(() => done(false), waitMs);
+      socket.on('error', () => undefined);
+      socket.on('data', (chunk: Buffer) => {
+        text += chunk.toString('latin1');
+        if (text.startsWith('HTTP/1.1 100 Continue') && !text.includes('\r\n\r\nHTTP/1.1')) socket.write(body);
+      });
+      socket.on('close', () => done(true));
+      socket.write(
+        'POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n' +
+          `Connection: close\r\nContent-Length: ${contentLength}\r\n\r\n`,
+      );
+    });
+
+  it('is refused with 413 before it uploads an oversized body, and the connection closes without waiting for it', async () => {
+    const { text, closed } = await ask(5 * 1024 * 1024, '', 3_000); // a lingering drain would hold it 5 s
+    expect(text).toMatch(/^HTTP\/1\.1 413 /);
+    expect(text).not.toContain('100 Continue');
+    expect(closed).toBe(true);
+  });
+
+  it('is told to continue when its body fits, and answered', async () => {
+    const body = JSON.stringify({ query: '{ sessions(page: {limit: 1}) { totalCount } }' });
+    const { text } = await ask(Buffer.byteLength(body), body, 10_000);
+    expect(text).toMatch(/^HTTP\/1\.1 100 Continue\r\n\r\nHTTP\/1\.1 200 /);
+  });
+});
