@@ -23,17 +23,18 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
+/** What one stretch of driving gave: every successful request's latency (ms), and the failures. */
+export interface Samples {
+  latencies: number[];
+  errors: number;
+}
+
 /**
  * `run` is told which worker calls it (0 … concurrency-1): a worker can stand for one client.
  * `paceMs` makes a worker start at most one request per interval (a dashboard refreshing, not a
  * flood); the wait is not part of the measured latency.
  */
-export async function drive(
-  run: (worker: number) => Promise<void>,
-  concurrency: number,
-  durationS: number,
-  paceMs = 0,
-): Promise<CellResult> {
+export async function sample(run: (worker: number) => Promise<void>, concurrency: number, durationS: number, paceMs = 0): Promise<Samples> {
   const end = performance.now() + durationS * 1000;
   const latencies: number[] = [];
   let errors = 0;
@@ -54,16 +55,30 @@ export async function drive(
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  const sorted = Float64Array.from(latencies).sort();
+  return { latencies, errors };
+}
+
+/** One cell's figures from its stretches (rounds), which together lasted `durationS`. */
+export function summarise(stretches: readonly Samples[], concurrency: number, durationS: number): CellResult {
+  const sorted = Float64Array.from(stretches.flatMap((stretch) => stretch.latencies)).sort();
   return {
     concurrency,
-    requests: latencies.length,
-    errors,
+    requests: sorted.length,
+    errors: stretches.reduce((sum, stretch) => sum + stretch.errors, 0),
     durationS,
-    throughput: round(latencies.length / durationS),
+    throughput: round(sorted.length / durationS),
     p50: round(percentile(sorted, 50)),
     p90: round(percentile(sorted, 90)),
     p99: round(percentile(sorted, 99)),
     max: round(sorted[sorted.length - 1] ?? Number.NaN),
   };
+}
+
+export async function drive(
+  run: (worker: number) => Promise<void>,
+  concurrency: number,
+  durationS: number,
+  paceMs = 0,
+): Promise<CellResult> {
+  return summarise([await sample(run, concurrency, durationS, paceMs)], concurrency, durationS);
 }

@@ -221,7 +221,8 @@ function markdown(report: BenchReport): string {
     '',
     `Machine: ${report.machine.cpu}, ${report.machine.cores} cores, ${report.machine.memoryGb} GiB, Node ${report.machine.node}` +
       ` (shared: other work ran on it; compare ratios, not absolute figures). Simulator: ${report.settings['sessions']} sessions in its own process; ` +
-      `${report.settings['durationS']} s per cell after a ${report.settings['warmupS']} s warm-up.`,
+      `${report.settings['durationS']} s per cell after a ${report.settings['warmupS']} s warm-up, ` +
+      `in ${report.settings['rounds'] ?? 1} turns taken alternately by the floor and the gateways of the cell, so that what else runs on the machine weighs on all of them alike.`,
     '',
     '- **floor**: the same upstream calls made directly with undici `request` on an `Agent` with no connection cap, every independent call at once.',
     `- **cold**: the gateway with its shipped defaults (VEEAM_MAX_CONNECTIONS ${report.shippedConnections ?? '?'}) and the finished-item cache off (CACHE_FINISHED_TTL_MS=0).`,

@@ -5,7 +5,8 @@
  * off, warm = as shipped), at upstream latencies 0 and 10 ms, then writes
  * bench/results/latest.{json,md,svg}.
  *
- * Env: BENCH_QUICK=1 (a smoke run), BENCH_DURATION_S (8), BENCH_WARMUP_S (1), BENCH_SOAK_S (60; 0 skips),
+ * Env: BENCH_QUICK=1 (a smoke run), BENCH_DURATION_S (8), BENCH_WARMUP_S (1), BENCH_ROUNDS (4: the
+ * turns the floor and the gateways take in a cell, alternately), BENCH_SOAK_S (60; 0 skips),
  * BENCH_LATENCIES (0,10), BENCH_SESSIONS (5000), BENCH_COMPARE_CONNECTIONS (8: the budget compared
  * with the shipped default), BENCH_ONLY (workload names), BENCH_MODES (floor,cold,warm,budget),
  * BENCH_CPU_PROF=<dir> (profile the cold and warm gateways with --cpu-prof: cold.cpuprofile, warm.cpuprofile), BENCH_CONCURRENCIES (1,64: the cells to run),
@@ -19,7 +20,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Agent, Pool, request } from 'undici';
 import { DEFAULT_API_VERSIONS } from '../src/simulator';
-import { drive } from './driver';
+import { drive, sample, summarise, type Samples } from './driver';
 import { writeReport, type BenchReport, type Cell, type Mode } from './report';
 import { workloads, type Upstream, type Workload } from './workloads';
 
@@ -33,6 +34,8 @@ const list = (name: string, fallback: string): string[] =>
     .filter(Boolean);
 const DURATION_S = num('BENCH_DURATION_S', 8, 2);
 const WARMUP_S = num('BENCH_WARMUP_S', 1, 0.5);
+/** Turns per cell: the floor and the gateways take DURATION_S / ROUNDS each, alternately. */
+const ROUNDS = num('BENCH_ROUNDS', 4, 1);
 const SOAK_S = num('BENCH_SOAK_S', 60, 5);
 const SESSIONS = num('BENCH_SESSIONS', 5000, 2000);
 const COMPARE_CONNECTIONS = num('BENCH_COMPARE_CONNECTIONS', 8, 8);
@@ -248,53 +251,103 @@ async function main(): Promise<void> {
     callsPerQuery.push(row);
   }
 
+  // A contender is the floor or one gateway: one round of it drives the workload for a while and says what it cost.
+  interface Round {
+    samples: Samples;
+    cpuMs: number;
+    calls?: number;
+    rss?: number;
+    maxInflight?: number;
+  }
+  interface Contender {
+    mode: Mode;
+    run(worker: number): Promise<void>;
+    round(concurrency: number, seconds: number): Promise<Round>;
+    maxConnections?: number;
+  }
+  const floorContender = (workload: Workload): Contender => {
+    const run = async (): Promise<void> => void (await workload.floor(upstream));
+    return {
+      mode: 'floor',
+      run,
+      async round(concurrency, seconds) {
+        // The floor's own CPU (this process: its calls and their JSON), the least any client of the data spends.
+        const before = process.cpuUsage();
+        const samples = await sample(run, concurrency, seconds);
+        const spent = process.cpuUsage(before);
+        return { samples, cpuMs: (spent.user + spent.system) / 1000 };
+      },
+    };
+  };
+  const gatewayContender = (gateway: Gateway, workload: Workload): Contender => {
+    const run = async (worker: number): Promise<void> => void (await gateway.gql(workload, worker));
+    return {
+      mode: gateway.mode,
+      run,
+      maxConnections: gateway.maxConnections,
+      async round(concurrency, seconds) {
+        const before = await stats(gateway.proc);
+        await resetCounters(origin);
+        const samples = await sample(run, concurrency, seconds);
+        const after = await stats(gateway.proc);
+        const calls = totalOf(await counters(origin));
+        const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+        return { samples, cpuMs, calls, rss: after.rss, maxInflight: after.maxInflight };
+      },
+    };
+  };
+
   const cells: Cell[] = [];
   for (const latencyMs of LATENCIES) {
     await setLatency(origin, latencyMs);
     for (const workload of all) {
       const plan = CELLS[workload.name];
-      for (const concurrency of (plan.floor ?? []).filter((c) => CONCURRENCIES.includes(c))) {
-        if (!MODES.includes('floor')) break;
-        const runFloor = async (): Promise<void> => void (await workload.floor(upstream));
-        await drive(runFloor, concurrency, WARMUP_S);
-        // The floor's own CPU (this process: its calls and their JSON), the least any client of the data spends.
-        const floorCpu = process.cpuUsage();
-        const result = await drive(runFloor, concurrency, DURATION_S);
-        const spent = process.cpuUsage(floorCpu);
-        const cpuMsPerQuery = round((spent.user + spent.system) / 1000 / Math.max(1, result.requests + result.errors));
-        cells.push({ workload: workload.name, mode: 'floor', latencyMs, concurrency, result, cpuMsPerQuery });
-        say(
-          `${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} floor   p50 ${result.p50} ms p99 ${result.p99} ms ${result.throughput}/s | cpu ${cpuMsPerQuery} ms/q`,
-        );
-      }
-      for (const gateway of gateways) {
-        for (const concurrency of (plan[gateway.mode] ?? []).filter((c) => CONCURRENCIES.includes(c))) {
-          const runGateway = async (worker: number): Promise<void> => void (await gateway.gql(workload, worker));
-          await drive(runGateway, concurrency, WARMUP_S);
-          // Measured after the warm-up: CPU, calls and latencies are of the measured queries only.
-          const before = await stats(gateway.proc);
-          await resetCounters(origin);
-          const result = await drive(runGateway, concurrency, DURATION_S);
-          const after = await stats(gateway.proc);
-          const calls = totalOf(await counters(origin));
+      for (const concurrency of CONCURRENCIES) {
+        const contenders = [
+          ...(MODES.includes('floor') && plan.floor?.includes(concurrency) ? [floorContender(workload)] : []),
+          ...gateways.filter((gateway) => plan[gateway.mode]?.includes(concurrency)).map((gateway) => gatewayContender(gateway, workload)),
+        ];
+        if (contenders.length === 0) continue;
+        // Warmed up once; measured after it, so CPU, calls and latencies are of the measured queries only.
+        for (const contender of contenders) await drive((worker) => contender.run(worker), concurrency, WARMUP_S);
+        // In ROUNDS short turns, each round in the reverse order of the one before: the machine is
+        // shared, and whatever else runs on it then weighs on the floor and the gateways alike.
+        const rounds = new Map<Contender, Round[]>(contenders.map((contender) => [contender, []]));
+        for (let turn = 0; turn < ROUNDS; turn += 1) {
+          const order = turn % 2 === 0 ? contenders : [...contenders].reverse();
+          for (const contender of order) rounds.get(contender)?.push(await contender.round(concurrency, DURATION_S / ROUNDS));
+        }
+        for (const contender of contenders) {
+          const taken = rounds.get(contender) ?? [];
+          const result = summarise(
+            taken.map((turn) => turn.samples),
+            concurrency,
+            DURATION_S,
+          );
           const queries = Math.max(1, result.requests + result.errors);
-          const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
+          const sum = (pick: (turn: Round) => number | undefined): number => taken.reduce((total, turn) => total + (pick(turn) ?? 0), 0);
+          const cpuMsPerQuery = round(sum((turn) => turn.cpuMs) / queries);
+          const label = `${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} ${contender.mode.padEnd(7)} p50 ${result.p50} ms p99 ${result.p99} ms ${result.throughput}/s | cpu ${cpuMsPerQuery} ms/q`;
+          if (contender.mode === 'floor') {
+            cells.push({ workload: workload.name, mode: 'floor', latencyMs, concurrency, result, cpuMsPerQuery });
+            say(label);
+            continue;
+          }
           const cell: Cell = {
             workload: workload.name,
-            mode: gateway.mode,
+            mode: contender.mode,
             latencyMs,
             concurrency,
             result,
-            cpuMsPerQuery: round(cpuMs / queries),
-            upstreamCallsPerQuery: round(calls / queries),
-            rssMb: Math.round(after.rss / 1048576),
-            maxInflight: after.maxInflight,
-            maxConnections: gateway.maxConnections,
+            cpuMsPerQuery,
+            upstreamCallsPerQuery: round(sum((turn) => turn.calls) / queries),
+            rssMb: Math.round(Math.max(...taken.map((turn) => turn.rss ?? 0)) / 1048576),
+            maxInflight: Math.max(...taken.map((turn) => turn.maxInflight ?? 0)),
+            maxConnections: contender.maxConnections ?? 0,
           };
           cells.push(cell);
           say(
-            `${`${latencyMs} ms`.padEnd(6)} ${workload.name.padEnd(9)} c=${String(concurrency).padEnd(3)} ${gateway.mode.padEnd(7)} p50 ${result.p50} ms p99 ${result.p99} ms ` +
-              `${result.throughput}/s | cpu ${cell.cpuMsPerQuery} ms/q | ${cell.upstreamCallsPerQuery} calls/q | in flight ≤ ${cell.maxInflight} of ${gateway.maxConnections} | rss ${cell.rssMb} MB`,
+            `${label} | ${cell.upstreamCallsPerQuery} calls/q | in flight ≤ ${cell.maxInflight} of ${cell.maxConnections} | rss ${cell.rssMb} MB`,
           );
         }
       }
@@ -363,6 +416,7 @@ async function main(): Promise<void> {
       sessions: SESSIONS,
       durationS: DURATION_S,
       warmupS: WARMUP_S,
+      rounds: ROUNDS,
       soakS: SOAK_S,
       compareConnections: COMPARE_CONNECTIONS,
     },
