@@ -104,19 +104,11 @@ describe('without client authentication', () => {
 });
 
 describe('WebSocket connections per client (LIVE_MAX_WEBSOCKETS_PER_CLIENT=2, anonymous clients by address)', () => {
-  let stack: LiveStack;
-
-  beforeAll(async () => {
-    stack = await startLiveStack({ LIVE_MAX_WEBSOCKETS_PER_CLIENT: '2', TRUST_PROXY: '1' });
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
+  const current = stackForDescribe(() => startLiveStack({ LIVE_MAX_WEBSOCKETS_PER_CLIENT: '2', TRUST_PROXY: '1' }));
 
   /** A graphql-ws client from an address: resolves "connected", or the close code and reason. */
   const connectFrom = (address: string): { client: ReturnType<LiveStack['ws']>; outcome: Promise<string> } => {
-    const client = stack.ws(undefined, { 'x-forwarded-for': address });
+    const client = current().ws(undefined, { 'x-forwarded-for': address });
     const outcome = new Promise<string>((resolve) => {
       client.on('connected', () => resolve('connected'));
       client.on('closed', (event) => {
@@ -186,23 +178,31 @@ async function startKeyedStack(waits: { connectionInitWaitMs: number; closeGrace
   return startLiveStack({ AUTH_MODE: 'apikey', API_KEYS_FILE: file, LIVE_MAX_WEBSOCKETS_PER_CLIENT: '1' }, { webSocketWaits: waits });
 }
 
-describe('sockets that never send connection_init (connection_init wait and grace of 100 ms)', () => {
-  let stack: LiveStack;
-
+/** A stack for the enclosing describe, started before its tests and closed after them. */
+function stackForDescribe(start: () => Promise<LiveStack>): () => LiveStack {
+  let stack: LiveStack | undefined;
   beforeAll(async () => {
-    stack = await startKeyedStack({ connectionInitWaitMs: 100, closeGraceMs: 100 });
+    stack = await start();
   });
-
   afterAll(async () => {
-    await stack.close();
+    await stack?.close();
   });
+  return () => {
+    if (!stack) throw new Error('the stack has not started');
+    return stack;
+  };
+}
+
+describe('sockets that never send connection_init (connection_init wait and grace of 100 ms)', () => {
+  const current = stackForDescribe(() => startKeyedStack({ connectionInitWaitMs: 100, closeGraceMs: 100 }));
 
   it('drops one whose client ignores the close frame', async () => {
-    const frames = await silentClient(stack);
+    const frames = await silentClient(current());
     expect(frames.includes('Connection initialisation timeout')).toBe(true); // graphql-ws's 4408, then the drop
   });
 
   it('keeps an admitted one past both waits', async () => {
+    const stack = current();
     const client = stack.ws({ 'x-api-key': SILENT_KEY });
     const events = new Collector();
     client.subscribe({ query: WATCH }, events.sink());
@@ -216,23 +216,16 @@ describe('sockets that never send connection_init (connection_init wait and grac
 });
 
 describe('refused sockets whose client ignores the close frame (grace of 100 ms, connection_init wait of a minute)', () => {
-  let stack: LiveStack;
-
-  beforeAll(async () => {
-    // Only the refusal's own grace can drop them within the helper's 10 s.
-    stack = await startKeyedStack({ connectionInitWaitMs: 60_000, closeGraceMs: 100 });
-  });
-
-  afterAll(async () => {
-    await stack.close();
-  });
+  // Only the refusal's own grace can drop them within the helper's 10 s.
+  const current = stackForDescribe(() => startKeyedStack({ connectionInitWaitMs: 60_000, closeGraceMs: 100 }));
 
   it('drops one refused as unauthenticated (4401)', async () => {
-    const frames = await silentClient(stack, initWith('not-a-key'));
+    const frames = await silentClient(current(), initWith('not-a-key'));
     expect(frames.includes('UNAUTHENTICATED')).toBe(true);
   });
 
   it("drops one refused for its client's connections (4429)", async () => {
+    const stack = current();
     const held = stack.ws({ 'x-api-key': SILENT_KEY });
     const connected = new Promise<void>((resolve) => held.on('connected', () => resolve()));
     await connected;
