@@ -24,17 +24,13 @@ export class HttpError extends Error {
  * drains it first (LINGER).
  */
 export class BodyTooLargeError extends HttpError {
-  constructor(
-    maxBytes: number,
-    /** Refused by its Content-Length, before any of it was read. */
-    readonly declared = false,
-  ) {
+  constructor(maxBytes: number) {
     super(ErrorCode.PAYLOAD_TOO_LARGE, `Request body is larger than ${maxBytes} bytes`, { connection: 'close' });
   }
 }
 
-function tooLarge(maxBytes: number, declared = false): HttpError {
-  return new BodyTooLargeError(maxBytes, declared);
+function tooLarge(maxBytes: number): HttpError {
+  return new BodyTooLargeError(maxBytes);
 }
 
 /** The request's Content-Length; NaN when it has none (chunked) or it is not a number. */
@@ -66,9 +62,10 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, error: 
   // The client has gone (as while it was authenticated): nobody to answer. Not req.destroyed: a
   // request whose body was read whole is destroyed too.
   if (res.destroyed || req.socket.destroyed) return;
-  // A client that asked first was not told to continue (server.ts): no body is coming to drain.
-  const bodyWithheld = error instanceof BodyTooLargeError && error.declared && /100-continue/i.test(req.headers.expect ?? '');
-  if (!(error instanceof BodyTooLargeError) || bodyWithheld) {
+  // Drained even when the client asked first and was not told to continue (server.ts): it may send
+  // the body anyway (curl does after a second, others at once), and a well-behaved one closes as soon
+  // as it has read the 413, which ends the drain.
+  if (!(error instanceof BodyTooLargeError)) {
     sendError(res, error.code, error.message, error.headers);
     return;
   }
@@ -110,7 +107,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const declared = declaredBodyBytes(req);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes, true);
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
   const { chunks, size } = await readChunks(req, maxBytes);
   if (size === 0) return undefined;
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
