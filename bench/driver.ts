@@ -23,10 +23,12 @@ function percentile(sorted: Float64Array, p: number): number {
 
 const round = (n: number): number => Math.round(n * 100) / 100;
 
-/** What one stretch of driving gave: every successful request's latency (ms), and the failures. */
+/** What one stretch of driving gave: every successful request's latency (ms), the failures, and how long it took. */
 export interface Samples {
   latencies: number[];
   errors: number;
+  /** From the start until the last worker's last request ended (past `durationS` by that request's tail). */
+  elapsedS: number;
 }
 
 /**
@@ -35,7 +37,8 @@ export interface Samples {
  * flood); the wait is not part of the measured latency.
  */
 export async function sample(run: (worker: number) => Promise<void>, concurrency: number, durationS: number, paceMs = 0): Promise<Samples> {
-  const end = performance.now() + durationS * 1000;
+  const begun = performance.now();
+  const end = begun + durationS * 1000;
   const latencies: number[] = [];
   let errors = 0;
   const worker = async (_: unknown, index: number): Promise<void> => {
@@ -55,18 +58,23 @@ export async function sample(run: (worker: number) => Promise<void>, concurrency
     }
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
-  return { latencies, errors };
+  return { latencies, errors, elapsedS: (performance.now() - begun) / 1000 };
 }
 
-/** One cell's figures from its stretches (rounds), which together lasted `durationS`. */
+/**
+ * One cell's figures from its stretches (rounds). Throughput is over the time they really took: each
+ * stretch's last requests end after its nominal time, and counting them over `durationS` alone would
+ * overstate it by a tail per stretch.
+ */
 export function summarise(stretches: readonly Samples[], concurrency: number, durationS: number): CellResult {
   const sorted = Float64Array.from(stretches.flatMap((stretch) => stretch.latencies)).sort();
+  const elapsedS = stretches.reduce((sum, stretch) => sum + stretch.elapsedS, 0);
   return {
     concurrency,
     requests: sorted.length,
     errors: stretches.reduce((sum, stretch) => sum + stretch.errors, 0),
     durationS,
-    throughput: round(sorted.length / durationS),
+    throughput: round(sorted.length / (elapsedS > 0 ? elapsedS : durationS)),
     p50: round(percentile(sorted, 50)),
     p90: round(percentile(sorted, 90)),
     p99: round(percentile(sorted, 99)),

@@ -35,7 +35,7 @@ const list = (name: string, fallback: string): string[] =>
 const DURATION_S = num('BENCH_DURATION_S', 8, 2);
 const WARMUP_S = num('BENCH_WARMUP_S', 1, 0.5);
 /** Turns per cell: the floor and the gateways take DURATION_S / ROUNDS each, alternately. */
-const ROUNDS = num('BENCH_ROUNDS', 4, 1);
+const ROUNDS = Math.max(1, Math.floor(num('BENCH_ROUNDS', 4, 1)) || 1);
 const SOAK_S = num('BENCH_SOAK_S', 60, 5);
 const SESSIONS = num('BENCH_SESSIONS', 5000, 2000);
 const COMPARE_CONNECTIONS = num('BENCH_COMPARE_CONNECTIONS', 8, 8);
