@@ -29,10 +29,6 @@ export class BodyTooLargeError extends HttpError {
   }
 }
 
-function tooLarge(maxBytes: number): HttpError {
-  return new BodyTooLargeError(maxBytes);
-}
-
 /** The request's Content-Length; NaN when it has none (chunked) or it is not a number. */
 export function declaredBodyBytes(req: IncomingMessage): number {
   return Number(req.headers['content-length'] ?? Number.NaN);
@@ -107,7 +103,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const declared = declaredBodyBytes(req);
-  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
+  if (Number.isFinite(declared) && declared > maxBytes) throw new BodyTooLargeError(maxBytes);
   const { chunks, size } = await readChunks(req, maxBytes);
   if (size === 0) return undefined;
   const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
@@ -124,7 +120,7 @@ export async function readJsonBody(req: IncomingMessage, maxBytes = DEFAULT_MAX_
  * The body's chunks, by the stream's events rather than `for await`: a request's body has usually
  * arrived with its headers, and the async iterator's machinery cost more than the reading (a
  * measurable share of a small query's time). Past `maxBytes` the reading stops and the request is
- * refused (tooLarge); a stream error, or a request gone before its end (now or already), rejects.
+ * refused (BodyTooLargeError); a stream error, or a request gone before its end (now or already), rejects.
  */
 function readChunks(req: IncomingMessage, maxBytes: number): Promise<{ chunks: Buffer[]; size: number }> {
   return new Promise((resolve, reject) => {
@@ -151,7 +147,7 @@ function readChunks(req: IncomingMessage, maxBytes: number): Promise<{ chunks: B
       stop();
       // Not destroyed: that would take the socket, and the 413, with it.
       req.pause();
-      reject(tooLarge(maxBytes));
+      reject(new BodyTooLargeError(maxBytes));
     };
     const onEnd = (): void => {
       stop();

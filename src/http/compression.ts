@@ -57,8 +57,7 @@ export function addVary(res: ServerResponse, token: string): void {
 /** Ends the response with a whole body, compressed when it is large enough and the client accepts it. */
 export async function sendBody(req: IncomingMessage, res: ServerResponse, body: string): Promise<void> {
   addVary(res, 'accept-encoding');
-  const byteLength = Buffer.byteLength(body);
-  const encoding = byteLength >= COMPRESSION_MIN_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
+  const encoding = Buffer.byteLength(body) >= COMPRESSION_MIN_BYTES ? negotiateEncoding(req.headers['accept-encoding']) : undefined;
   if (encoding === undefined || res.getHeader('content-encoding') !== undefined) {
     // As a string: Node's native copy of it is freed as soon as it is written. Made a Buffer here it
     // cost 0.1 ms less CPU per 171 KB dashboard, but 6-18 MB more RSS at c=64: Buffers wait for the GC.

@@ -19,6 +19,7 @@ import { OperationRefused, type Live } from '../live/index';
 import { AuthError, type Authenticator, type ClientIdentity } from './auth/index';
 import { clientAddress } from './client-address';
 import { shareKeyOf } from './client-gate';
+import { InFlightLimit } from './in-flight';
 import type { RateLimiter } from './rate-limit';
 import { requestIdOf } from './request-id';
 
@@ -86,8 +87,7 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
   const wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes });
   const connections = new WeakMap<WebSocket, Connection>();
   // Open connections by share key, counted from admission to close (LIVE_MAX_WEBSOCKETS_PER_CLIENT).
-  const held = new Map<string, number>();
-  const { maxWebSocketsPerClient } = live.settings;
+  const held = new InFlightLimit(live.settings.maxWebSocketsPerClient);
   // A refused or cut-off socket whose client ignores the close frame would be held for ws's own 30 s.
   const closeSoon = (socket: WebSocket, code: number, reason: string): void => {
     socket.close(code, reason);
@@ -121,19 +121,17 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
           // Gone while authenticating: its close has already been emitted, so it must not be counted.
           if (socket.readyState !== socket.OPEN) return false;
           const shareKey = shareKeyOf(client, address);
-          const open = held.get(shareKey) ?? 0;
-          if (open >= maxWebSocketsPerClient) {
+          const release = held.acquire(shareKey);
+          if (!release) {
+            const open = held.inFlight(shareKey);
             logger.warn({ clientId: client.id, address, requestId, open }, 'websocket client refused: too many connections');
             closeSoon(socket, TOO_MANY_CLOSE_CODE, `${ErrorCode.LIVE_TOO_MANY_WEBSOCKETS}: ${open} open (LIVE_MAX_WEBSOCKETS_PER_CLIENT)`);
             return false;
           }
-          held.set(shareKey, open + 1);
           const gone = new AbortController();
           socket.once('close', () => {
             gone.abort();
-            const left = (held.get(shareKey) ?? 1) - 1;
-            if (left > 0) held.set(shareKey, left);
-            else held.delete(shareKey);
+            release();
           });
           connections.set(socket, { client, shareKey, gone, requestId });
           return true;
