@@ -33,6 +33,28 @@ function watchInflight(): { take(): number } {
   };
 }
 
+/** The gateway's open connections to the appliance, by protocol (h2, or http/1.1). */
+function watchConnections(): { open(): Record<string, number> } {
+  const sockets = new Set<{ destroyed: boolean; alpnProtocol?: string | false }>();
+  subscribe('undici:client:connected', (message) => {
+    sockets.add((message as { socket: { destroyed: boolean; alpnProtocol?: string | false } }).socket);
+  });
+  return {
+    open() {
+      const byProtocol: Record<string, number> = {};
+      for (const socket of sockets) {
+        if (socket.destroyed) {
+          sockets.delete(socket);
+          continue;
+        }
+        const protocol = socket.alpnProtocol || 'http/1.1';
+        byProtocol[protocol] = (byProtocol[protocol] ?? 0) + 1;
+      }
+      return byProtocol;
+    },
+  };
+}
+
 /**
  * BENCH_ALLOCATIONS=<file>: samples every allocation (collected ones too, which --heap-prof leaves out)
  * and writes a .heapprofile at exit: where the garbage collector's work comes from.
@@ -54,6 +76,7 @@ function sampleAllocations(file: string | undefined): () => void {
 
 async function main(): Promise<void> {
   const inflight = watchInflight();
+  const connections = watchConnections();
   const stopSampling = sampleAllocations(process.env['BENCH_ALLOCATIONS']);
   const config = { ...loadConfig(process.env), port: 0, host: '127.0.0.1' };
   // The per-request log line is part of the cost of a query: produce it, then drop it.
@@ -67,7 +90,13 @@ async function main(): Promise<void> {
   });
   process.on('message', (message: { type: string }) => {
     if (message.type === 'stats') {
-      process.send?.({ type: 'stats', cpu: process.cpuUsage(), rss: process.memoryUsage().rss, maxInflight: inflight.take() });
+      process.send?.({
+        type: 'stats',
+        cpu: process.cpuUsage(),
+        rss: process.memoryUsage().rss,
+        maxInflight: inflight.take(),
+        connectionsOpen: connections.open(),
+      });
     }
   });
   process.on('disconnect', () => {

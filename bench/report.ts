@@ -24,6 +24,8 @@ export interface Cell {
   maxInflight?: number;
   /** The gateway's VEEAM_MAX_CONNECTIONS. */
   maxConnections?: number;
+  /** The most connections the gateway had open to the appliance at the end of a turn, by protocol (h2, http/1.1). */
+  connectionsOpen?: Record<string, number>;
 }
 
 export interface BenchReport {

@@ -11,14 +11,17 @@
  * with the shipped default), BENCH_ONLY (workload names), BENCH_MODES (floor,cold,warm,budget),
  * BENCH_CPU_PROF=<dir> (profile the cold and warm gateways with --cpu-prof: cold.cpuprofile, warm.cpuprofile), BENCH_CONCURRENCIES (1,64: the cells to run),
  * BENCH_NODE_FLAGS (extra V8 flags for the gateways, comma-separated), BENCH_HOSTILE=0, BENCH_COMPRESSION=0 and
- * BENCH_H2=0 (skip those parts).
+ * BENCH_H2=0 (skip those parts), BENCH_APPLIANCE (http; https: the simulator over TLS, HTTP/1.1 only;
+ * https-h2: over TLS offering HTTP/2 by ALPN; the gateways and the floor trust its test CA),
+ * BENCH_JSON=<file> (write the cells there instead of bench/results: bench/h2.ts reads them).
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { Agent, Pool, request } from 'undici';
+import { Agent, Pool, request, type Dispatcher } from 'undici';
+import { makeTestPki } from '../test/helpers/tls';
 import { DEFAULT_API_VERSIONS } from '../src/simulator';
 import { drive, sample, summarise, type Samples } from './driver';
 import { writeReport, type BenchReport, type Cell, type Mode } from './report';
@@ -44,6 +47,10 @@ const ONLY = list('BENCH_ONLY', 'dashboard,detail,report');
 const MODES = list('BENCH_MODES', 'floor,cold,warm,budget');
 const CPU_PROF = process.env['BENCH_CPU_PROF'];
 const CONCURRENCIES = list('BENCH_CONCURRENCIES', '1,64').map(Number);
+const APPLIANCES = ['http', 'https', 'https-h2'] as const;
+const APPLIANCE = process.env['BENCH_APPLIANCE'] ?? 'http';
+if (!(APPLIANCES as readonly string[]).includes(APPLIANCE)) throw new Error(`BENCH_APPLIANCE must be one of ${APPLIANCES.join(', ')}`);
+const JSON_OUT = process.env['BENCH_JSON'];
 /** The concurrencies per workload and mode; c=64 is the dashboard's throughput cell. */
 const CELLS: Record<Workload['name'], Partial<Record<Mode, number[]>>> = {
   dashboard: { floor: [1, 64], cold: [1, 64], warm: [1], budget: [1, 64] },
@@ -107,6 +114,7 @@ interface GatewayStats {
   cpu: NodeJS.CpuUsage;
   rss: number;
   maxInflight: number;
+  connectionsOpen: Record<string, number>;
 }
 
 function stats(proc: ChildProcess): Promise<GatewayStats> {
@@ -121,17 +129,20 @@ function stats(proc: ChildProcess): Promise<GatewayStats> {
   });
 }
 
+/** The bench's own calls to the simulator (admin, setup): they trust its test CA when it serves HTTPS. */
+let direct: Dispatcher = new Agent();
+
 async function counters(origin: string): Promise<Record<string, number>> {
-  const response = await request(`${origin}/_simulator/counters`);
+  const response = await request(`${origin}/_simulator/counters`, { dispatcher: direct });
   return (await response.body.json()) as Record<string, number>;
 }
 
 async function resetCounters(origin: string): Promise<void> {
-  await (await request(`${origin}/_simulator/reset`, { method: 'POST' })).body.dump();
+  await (await request(`${origin}/_simulator/reset`, { method: 'POST', dispatcher: direct })).body.dump();
 }
 
 async function setLatency(origin: string, latencyMs: number): Promise<void> {
-  const response = await request(`${origin}/_simulator/knobs`, { method: 'PUT', body: JSON.stringify({ latencyMs }) });
+  const response = await request(`${origin}/_simulator/knobs`, { method: 'PUT', body: JSON.stringify({ latencyMs }), dispatcher: direct });
   await response.body.dump();
   if (response.statusCode >= 300) throw new Error(`the simulator refused latency ${latencyMs}: ${response.statusCode}`);
 }
@@ -140,6 +151,15 @@ const totalOf = (snapshot: Record<string, number>): number =>
   Object.entries(snapshot).reduce((sum, [endpoint, count]) => (endpoint.includes('/token') ? sum : sum + count), 0);
 
 const round = (n: number): number => Math.round(n * 100) / 100;
+
+/** Per protocol, the most connections open at the end of any of the turns. */
+function mostOpen(turns: ReadonlyArray<{ connectionsOpen?: Record<string, number> }>): Record<string, number> {
+  const most: Record<string, number> = {};
+  for (const turn of turns) {
+    for (const [protocol, count] of Object.entries(turn.connectionsOpen ?? {})) most[protocol] = Math.max(most[protocol] ?? 0, count);
+  }
+  return most;
+}
 
 interface Gateway {
   mode: Mode;
@@ -151,8 +171,21 @@ interface Gateway {
 }
 
 async function main(): Promise<void> {
-  say(`bench: ${quick ? 'QUICK ' : ''}${SESSIONS} sessions, latencies ${LATENCIES.join('/')} ms, ${DURATION_S} s per cell`);
-  const sim = await child('child-simulator.js', { BENCH_SESSIONS: String(SESSIONS), BENCH_LATENCY_MS: '0' });
+  say(
+    `bench: ${quick ? 'QUICK ' : ''}${SESSIONS} sessions, latencies ${LATENCIES.join('/')} ms, ${DURATION_S} s per cell, appliance ${APPLIANCE}`,
+  );
+  // Over TLS as appliances serve it: a throw-away CA that the gateways and the floor are told to trust.
+  const pki = APPLIANCE === 'http' ? undefined : makeTestPki();
+  const tlsEnv: Record<string, string> = pki
+    ? {
+        BENCH_TLS_CERT: join(pki.dir, 'server.pem'),
+        BENCH_TLS_KEY: join(pki.dir, 'server.key'),
+        BENCH_HTTP2: APPLIANCE === 'https-h2' ? '1' : '0',
+      }
+    : {};
+  const connect = pki ? { ca: pki.caPem } : {};
+  direct = new Agent({ connect });
+  const sim = await child('child-simulator.js', { BENCH_SESSIONS: String(SESSIONS), BENCH_LATENCY_MS: '0', ...tlsEnv });
   const { url: simUrl, origin, credentials } = sim.ready;
   // The gateway as shipped: no connection, page-size or timeout tuning. No rate limit (it would
   // measure the limiter); API keys, so that c=64 is several clients.
@@ -165,6 +198,7 @@ async function main(): Promise<void> {
     AUTH_MODE: 'apikey',
     API_KEYS_FILE: apiKeysFile(),
     RATE_LIMIT_RPS: '0',
+    ...(pki ? { VEEAM_CA_FILE: pki.caFile } : {}),
   };
   const startGateway = async (mode: Mode, extra: Record<string, string>, execArgv: string[] = []): Promise<Gateway> => {
     const started = await child('child-gateway.js', { ...shipped, ...extra }, [...GATEWAY_NODE_FLAGS, ...execArgv]);
@@ -203,13 +237,14 @@ async function main(): Promise<void> {
 
   // The floor: no connection cap, so no call ever waits for a socket. It speaks the gateway's API
   // revision ('auto' negotiates the newest the appliance accepts: the simulator's newest).
-  const floorAgent = new Agent({ keepAliveTimeout: 30_000 });
+  const floorAgent = new Agent({ keepAliveTimeout: 30_000, connect });
   const configured = gateways[0]?.apiVersion ?? '1.0-rev0';
   const apiVersion = configured === 'auto' ? (DEFAULT_API_VERSIONS[DEFAULT_API_VERSIONS.length - 1] ?? '1.0-rev0') : configured;
   const base = new URL(simUrl);
   const token = await (async () => {
     const response = await request(`${simUrl}/token`, {
       method: 'POST',
+      dispatcher: direct,
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-api-version': apiVersion },
       body: new URLSearchParams({ grant_type: 'password', ...credentials }).toString(),
     });
@@ -224,7 +259,10 @@ async function main(): Promise<void> {
 
   // A finished backup session with items for `detail`; the last 30 days for `report`.
   const sessions = (await (
-    await request(`${simUrl}/sessions?Offset=0&Limit=200&Sort=startTimeDesc&Types=Policy&Status=Succeeded`, { headers: upstream.headers })
+    await request(`${simUrl}/sessions?Offset=0&Limit=200&Sort=startTimeDesc&Types=Policy&Status=Succeeded`, {
+      headers: upstream.headers,
+      dispatcher: direct,
+    })
   ).body.json()) as { results: Array<{ id: string; executionStartTime?: string }> };
   const detailId = sessions.results[5]?.id ?? '';
   const newest = Date.parse(`${sessions.results[0]?.executionStartTime ?? new Date().toISOString().slice(0, 19)}Z`);
@@ -258,6 +296,7 @@ async function main(): Promise<void> {
     calls?: number;
     rss?: number;
     maxInflight?: number;
+    connectionsOpen?: Record<string, number>;
   }
   interface Contender {
     mode: Mode;
@@ -292,7 +331,7 @@ async function main(): Promise<void> {
         const after = await stats(gateway.proc);
         const calls = totalOf(await counters(origin));
         const cpuMs = (after.cpu.user + after.cpu.system - before.cpu.user - before.cpu.system) / 1000;
-        return { samples, cpuMs, calls, rss: after.rss, maxInflight: after.maxInflight };
+        return { samples, cpuMs, calls, rss: after.rss, maxInflight: after.maxInflight, connectionsOpen: after.connectionsOpen };
       },
     };
   };
@@ -344,6 +383,7 @@ async function main(): Promise<void> {
             rssMb: Math.round(Math.max(...taken.map((turn) => turn.rss ?? 0)) / 1048576),
             maxInflight: Math.max(...taken.map((turn) => turn.maxInflight ?? 0)),
             maxConnections: contender.maxConnections ?? 0,
+            connectionsOpen: mostOpen(taken),
           };
           cells.push(cell);
           say(
@@ -402,6 +442,13 @@ async function main(): Promise<void> {
   for (const gateway of gateways) await gateway.close();
   await floorAgent.close();
   await stop(sim.proc);
+  await direct.close();
+  if (pki) rmSync(pki.dir, { recursive: true, force: true });
+  if (JSON_OUT) {
+    writeFileSync(JSON_OUT, JSON.stringify({ appliance: APPLIANCE, callsPerQuery, cells }));
+    say(`wrote ${JSON_OUT}`);
+    return;
+  }
 
   const report: BenchReport = {
     date: new Date().toISOString(),
@@ -434,11 +481,11 @@ async function main(): Promise<void> {
   say(`\nwrote ${files.join(', ')}`);
 }
 
-/** bench/h2.ts: the fan-out over HTTP/1.1 and HTTP/2 against a fake appliance that offers both. */
+/** bench/h2.ts: the gateway over HTTPS, HTTP/1.1 against HTTP/2, against the simulator. */
 function h2(): string | undefined {
   if (process.env['BENCH_H2'] === '0') return undefined;
   say('running bench/h2 …');
-  const result = spawnSync(process.execPath, [join(__dirname, 'h2.js')], { env: process.env, encoding: 'utf8', timeout: 5 * 60_000 });
+  const result = spawnSync(process.execPath, [join(__dirname, 'h2.js')], { env: process.env, encoding: 'utf8', timeout: 15 * 60_000 });
   return `${result.stdout}${result.status === 0 ? '' : `\n(exit ${result.status}) ${result.stderr}`}`.trim();
 }
 

@@ -13,6 +13,10 @@ export interface RecordedRequest {
   /** 0 when the connection was dropped. */
   status: number;
   at: number;
+  /** `1.1` or `2.0`, as the request line or ALPN said. */
+  httpVersion: string;
+  /** The client's port: calls with the same one came on the same connection. */
+  remotePort: number;
 }
 
 /** Enough history for any test; bounded so that a benchmark cannot grow it without end. */

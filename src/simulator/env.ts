@@ -16,6 +16,15 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   return Number(text);
 }
 
+/** SIM_HTTP2: `true` or `false` (default); HTTP/2 is offered over TLS only, as appliances do. */
+function http2(env: NodeJS.ProcessEnv, hasTls: boolean): boolean {
+  const text = env['SIM_HTTP2'];
+  if (text === undefined || text === '' || text === 'false') return false;
+  if (text !== 'true') throw new EnvError(`SIM_HTTP2 must be true or false, got ${JSON.stringify(text)}`);
+  if (!hasTls) throw new EnvError('SIM_HTTP2=true needs SIM_TLS_CERT and SIM_TLS_KEY: HTTP/2 is offered over TLS only (no h2c)');
+  return true;
+}
+
 function apiVersions(env: NodeJS.ProcessEnv): string[] | undefined {
   const text = env['SIM_API_VERSIONS'];
   if (text === undefined || text.trim() === '') return undefined;
@@ -31,6 +40,8 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
   const cert = env['SIM_TLS_CERT'];
   const key = env['SIM_TLS_KEY'];
   const versions = apiVersions(env);
+  const tls = cert && key ? { cert: readFileSync(cert), key: readFileSync(key) } : undefined;
+  const offerHttp2 = http2(env, tls !== undefined);
   return {
     port: int(env, 'SIM_PORT', 11005),
     host: env['SIM_HOST'] || '127.0.0.1',
@@ -38,6 +49,6 @@ export function simulatorOptionsFromEnv(env: NodeJS.ProcessEnv): SimulatorOption
     seed: int(env, 'SIM_SEED', 1),
     ...(versions ? { acceptedApiVersions: versions } : {}),
     knobs: { latencyMs: int(env, 'SIM_LATENCY_MS', 0), jitterMs: int(env, 'SIM_JITTER_MS', 0) },
-    ...(cert && key ? { tls: { cert: readFileSync(cert), key: readFileSync(key) } } : {}),
+    ...(tls ? { tls, http2: offerHttp2 } : {}),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * `npm run simulator`: the simulator on its own, for trying the gateway against it or for
  * benchmarks. Env: SIM_PORT (11005, the appliance's default), SIM_HOST, SIM_SESSIONS, SIM_SEED,
- * SIM_LATENCY_MS, SIM_JITTER_MS, SIM_TLS_CERT / SIM_TLS_KEY (PEM paths: HTTPS), SIM_API_VERSIONS
+ * SIM_LATENCY_MS, SIM_JITTER_MS, SIM_TLS_CERT / SIM_TLS_KEY (PEM paths: HTTPS), SIM_HTTP2=true (with
+ * TLS: HTTP/2 offered by ALPN beside HTTP/1.1), SIM_API_VERSIONS
  * (the accepted x-api-version window, comma-separated, e.g. `1.4-rev0,1.5-rev0,1.5-rev1,1.6-rev0`;
  * default every known revision). Read in env.ts.
  */

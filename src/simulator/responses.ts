@@ -2,14 +2,18 @@
  * The simulator's answers: JSON bodies and RFC 7807 problems, recorded with their status.
  */
 import type { ServerResponse } from 'node:http';
+import type { Http2ServerResponse } from 'node:http2';
 import type { RecordedRequest } from './counters';
 import { problem, type ProblemName } from './problems';
+
+/** A response as the 'request' event hands it over: HTTP/1.1's, or HTTP/2's compatibility API (server.ts). */
+export type SimulatorResponse = ServerResponse | Http2ServerResponse;
 
 export class Responder {
   constructor(private readonly origin: () => string) {}
 
   send(
-    res: ServerResponse,
+    res: SimulatorResponse,
     entry: RecordedRequest | undefined,
     status: number,
     body?: unknown,
@@ -27,7 +31,7 @@ export class Responder {
   }
 
   problem(
-    res: ServerResponse,
+    res: SimulatorResponse,
     entry: RecordedRequest | undefined,
     name: ProblemName,
     details: string,

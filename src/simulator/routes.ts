@@ -3,11 +3,15 @@
  * header's syntax, and small HTTP helpers. Which revisions are accepted is api-version-window.ts.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Http2ServerRequest } from 'node:http2';
 
 /** The form of an x-api-version value; a well-formed one outside the window is unsupported, not invalid. */
 export const API_VERSION = /^(\d+)\.(\d+)-rev(\d+)$/;
 const MAX_BODY_BYTES = 64 * 1024;
 export const BASE = '/api/v1';
+
+/** A request as the 'request' event hands it over: HTTP/1.1's, or HTTP/2's compatibility API (server.ts). */
+export type SimulatorRequest = IncomingMessage | Http2ServerRequest;
 
 export interface Route {
   endpoint: string;
@@ -60,7 +64,7 @@ export function headerValue(value: string | string[] | undefined): string | unde
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
-export async function readBody(req: IncomingMessage): Promise<string | undefined> {
+export async function readBody(req: SimulatorRequest): Promise<string | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

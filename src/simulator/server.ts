@@ -2,10 +2,15 @@
  * The simulator's HTTP(S) server: routing, the x-api-version window, bearer checks, fault knobs,
  * counters, and the admin surface for out-of-process benchmarks. Faithful to the contract in
  * the vendored spec (src/upstream/spec) and the Help Center, not to the gateway's convenience.
+ * With `http2` it offers h2 by ALPN beside HTTP/1.1 on the same port, as an appliance behind an
+ * h2-capable front end does; both protocols reach the same handler.
  */
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { constants as http2Constants, createSecureServer, Http2ServerRequest, type ServerHttp2Session } from 'node:http2';
 import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Server as NetServer } from 'node:net';
+import type { Duplex } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
 import type { ProductVersionDto, ProtectedItemDto, SessionDto, SessionLogDto } from '../upstream/dto';
 import { Activity, type SimulatorActivity } from './activity';
 import { ApiVersionWindow, ApiVersionWindowError } from './api-version-window';
@@ -13,13 +18,13 @@ import { Counters, record, type RecordedRequest } from './counters';
 import { Dataset } from './data';
 import { applyKnobPatch, DEFAULT_KNOBS, FaultInjector, type SimulatorKnobs } from './faults';
 import { problemForStatus } from './problems';
-import { Responder } from './responses';
+import { Responder, type SimulatorResponse } from './responses';
 import { handleToken } from './token-endpoint';
 import { InvalidUriError, parseParams, parseSessionQuery, queryItems, SessionOrders, slice, ValidationError } from './queries';
 import { TokenStore } from './tokens';
 import { pageFields, presentSession, visibleTo } from './revision-view';
 import { revisionOf, type Revision } from './revisions';
-import { API_VERSION, BASE, bearerToken, headerValue, readBody, route, type Route } from './routes';
+import { API_VERSION, BASE, bearerToken, headerValue, readBody, route, type Route, type SimulatorRequest } from './routes';
 
 export interface SimulatorOptions {
   port?: number;
@@ -36,6 +41,8 @@ export interface SimulatorOptions {
   /** The x-api-version window; default every known revision (see DEFAULT_API_VERSIONS). Unknown revisions throw. */
   acceptedApiVersions?: readonly string[];
   tls?: { key: string | Buffer; cert: string | Buffer };
+  /** Offer HTTP/2 by ALPN beside HTTP/1.1 (same port). Needs `tls`: appliances do not speak h2c. */
+  http2?: boolean;
   knobs?: Partial<SimulatorKnobs>;
   /** Sessions progress on their own every `intervalMs` (demo mode); without it, only `activity.*` calls change data. */
   activity?: { intervalMs: number };
@@ -70,6 +77,69 @@ export interface Simulator {
   close(): Promise<void>;
 }
 
+/** The listening server and how to cut every connection it holds, whichever protocol it speaks. */
+interface Listener {
+  server: NetServer;
+  closeConnections(): void;
+}
+
+/** A garbled HTTP/1.1 request: a bare 400, as Node would, then the socket is done. */
+function answerClientError(_error: Error, socket: Duplex): void {
+  if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+  else socket.destroy();
+}
+
+function listen(options: SimulatorOptions, onRequest: (req: SimulatorRequest, res: SimulatorResponse) => void): Listener {
+  if (!options.tls || !options.http2) {
+    const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createHttpServer();
+    server.keepAliveTimeout = 30_000;
+    server.on('request', onRequest);
+    server.on('clientError', answerClientError);
+    return { server, closeConnections: () => server.closeAllConnections() };
+  }
+  // No idle timeout: the h2 server has no keepAliveTimeout, and its `timeout` counts any silence, so
+  // it would also cut a call waiting out a long latency knob. close() ends whatever is still open.
+  const server = createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true });
+  // server.close() waits for idle sessions and fallback sockets alike, and this server has no
+  // closeAllConnections(): keep both to destroy them.
+  const sessions = new Set<ServerHttp2Session>();
+  const http1Sockets = new Set<TLSSocket>();
+  server.on('session', (session) => {
+    sessions.add(session);
+    session.once('close', () => sessions.delete(session));
+  });
+  server.on('secureConnection', (socket) => {
+    if (socket.alpnProtocol === 'h2') return; // its session is tracked
+    http1Sockets.add(socket);
+    socket.once('close', () => http1Sockets.delete(socket));
+  });
+  server.on('request', onRequest);
+  // Node's HTTP/1.1 fallback reports its parse errors on this server too.
+  server.on('clientError', answerClientError);
+  return {
+    server,
+    closeConnections: () => {
+      for (const session of sessions) session.destroy();
+      for (const socket of http1Sockets) socket.destroy();
+    },
+  };
+}
+
+/** Answers nothing. Under HTTP/2 only this call's stream is reset; the session's other calls go on. */
+function dropCall(req: SimulatorRequest): void {
+  // The compat request's socket.destroy() would close just the stream, but with NO_ERROR, and clients
+  // (Node, undici) take a peer's CANCEL as a bare close too. INTERNAL_ERROR reaches them as a failure
+  // (ERR_HTTP2_STREAM_ERROR); REFUSED_STREAM would claim the call was never processed.
+  if (req instanceof Http2ServerRequest) req.stream.close(http2Constants.NGHTTP2_INTERNAL_ERROR);
+  else req.socket.destroy();
+}
+
+/** The client's port, which tells its connections apart. HTTP/2 streams share their session's socket. */
+function remotePortOf(req: SimulatorRequest): number {
+  const socket = req instanceof Http2ServerRequest ? req.stream.session?.socket : req.socket;
+  return socket?.remotePort ?? 0;
+}
+
 function splitUrl(url: string | undefined): { path: string; query: string } {
   const raw = url ?? '/';
   const queryStart = raw.indexOf('?');
@@ -77,6 +147,9 @@ function splitUrl(url: string | undefined): { path: string; query: string } {
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  if (options.http2 && !options.tls) {
+    throw new Error('SimulatorOptions.http2 needs tls: appliances offer HTTP/2 only over TLS (ALPN h2), never cleartext h2c.');
+  }
   const username = options.username ?? 'demo';
   const password = options.password ?? 'demo-password';
   const apiVersions = new ApiVersionWindow(options.acceptedApiVersions);
@@ -100,15 +173,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       delays.add(timer);
     });
 
-  const server: Server = options.tls ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert }) : createHttpServer();
-  server.keepAliveTimeout = 30_000;
-
   // Problem bodies name the simulator's origin, known once it listens.
   const respond = new Responder(() => origin);
   const send = respond.send.bind(respond);
   const sendProblem = respond.problem.bind(respond);
 
-  async function handleAdmin(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  async function handleAdmin(req: SimulatorRequest, res: SimulatorResponse, path: string): Promise<void> {
     if (path === '/_simulator/counters' && req.method === 'GET') return send(res, undefined, 200, counters.snapshot());
     if (path === '/_simulator/activity/step' && req.method === 'POST' && state.activity) {
       state.activity.step();
@@ -151,7 +221,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     return sendProblem(res, undefined, 'resourceNotFound', 'No such admin endpoint.');
   }
 
-  function handleData(res: ServerResponse, entry: RecordedRequest, routed: Route, query: string, revision: Revision): void {
+  function handleData(res: SimulatorResponse, entry: RecordedRequest, routed: Route, query: string, revision: Revision): void {
     const { data, orders } = state;
     if (!data || !orders) throw new Error('simulator data not ready');
     const params = parseParams(query);
@@ -191,7 +261,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     });
   }
 
-  async function handle(req: IncomingMessage, res: ServerResponse, entry: RecordedRequest | undefined): Promise<void> {
+  async function handle(req: SimulatorRequest, res: SimulatorResponse, entry: RecordedRequest | undefined): Promise<void> {
     const method = req.method ?? 'GET';
     const { path, query } = entry ?? splitUrl(req.url);
     if (path.startsWith('/_simulator/')) return handleAdmin(req, res, path);
@@ -205,7 +275,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     if (delay > 0) await pause(delay);
     const fault = faults.decide(method, path, query, isToken ? 'token' : isData ? 'data' : 'other');
     if (fault.kind === 'drop') {
-      req.socket.destroy();
+      dropCall(req);
       return;
     }
     if (fault.kind === 'status') {
@@ -253,7 +323,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   }
 
   /** Counted and recorded before anything can fail, so faulted and malformed calls show up too. */
-  function admit(req: IncomingMessage): RecordedRequest | undefined {
+  function admit(req: SimulatorRequest): RecordedRequest | undefined {
     const method = req.method ?? 'GET';
     const { path, query } = splitUrl(req.url);
     const lower = path.toLowerCase();
@@ -273,22 +343,20 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       },
       status: 0,
       at: Date.now(),
+      httpVersion: req.httpVersion,
+      remotePort: remotePortOf(req),
     };
     counters.add(endpoint);
     record(requests, entry);
     return entry;
   }
 
-  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+  const { server, closeConnections } = listen(options, (req, res) => {
     const entry = admit(req);
     handle(req, res, entry).catch(() => {
       if (!res.headersSent) sendProblem(res, entry, 'unknownError', 'The simulator failed.');
       else res.destroy();
     });
-  });
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
   });
 
   await new Promise<void>((resolve, reject) => {
@@ -368,7 +436,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
         for (const timer of delays) clearTimeout(timer);
         delays.clear();
         server.close(() => resolve());
-        server.closeAllConnections();
+        closeConnections();
       }),
   };
 }

@@ -2,11 +2,10 @@
  * `POST /api/v1/token` (password and refresh-token grants, form-encoded only) and
  * `DELETE /api/v1/token` (logout), as the spec describes the appliance's.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenResponseDto } from '../upstream/dto';
 import type { RecordedRequest } from './counters';
-import type { Responder } from './responses';
-import { bearerToken, readBody } from './routes';
+import type { Responder, SimulatorResponse } from './responses';
+import { bearerToken, readBody, type SimulatorRequest } from './routes';
 import type { TokenStore } from './tokens';
 
 /** RESTLogin's `.issued` and `.expires` are `format: date-time` in the spec: RFC 3339, in UTC. */
@@ -24,8 +23,8 @@ export interface TokenEndpointDeps {
 }
 
 export async function handleToken(
-  req: IncomingMessage,
-  res: ServerResponse,
+  req: SimulatorRequest,
+  res: SimulatorResponse,
   entry: RecordedRequest,
   deps: TokenEndpointDeps,
 ): Promise<void> {

@@ -10,7 +10,8 @@
  *   observeCalls      logs and metrics of every call on the wire
  *   Pool              keep-alive sockets to the appliance (undici)
  */
-import { Pool, type Dispatcher } from 'undici';
+import { TLSSocket } from 'node:tls';
+import { buildConnector, Client, Pool, type Dispatcher } from 'undici';
 import { UpstreamAbortedError } from './errors';
 import { ResponseCache, shareAndCache, type ResponseCacheOptions } from './interceptors/cache';
 import { CircuitBreaker, circuitBreaker, type BreakerOptions } from './interceptors/circuit-breaker';
@@ -25,8 +26,10 @@ import { withFields } from './with-fields';
 export interface TransportOptions {
   /** e.g. `https://backup.example.com:11005/api/v1`; the path part prefixes every call. */
   baseUrl: string;
-  /** Upper bound on sockets to the appliance, and so on calls in flight. */
+  /** Upper bound on calls in flight, and on sockets to the appliance. */
   connections: number;
+  /** Offer HTTP/2 by ALPN; an appliance that picks it gets the calls as streams of one connection. */
+  http2: boolean;
   connectTimeoutMs: number;
   headersTimeoutMs: number;
   bodyTimeoutMs: number;
@@ -68,18 +71,7 @@ export class UpstreamTransport {
     this.breaker = new CircuitBreaker(options.breaker);
     this.queue = new FairQueue({ maxConcurrent: options.connections, maxQueue: options.maxQueue });
     this.cache = new ResponseCache({ ...options.cache, namespace: () => `${this.origin}|${tokens.revision ?? 'auto'}` });
-    this.pool = new Pool(this.origin, {
-      connections: options.connections,
-      pipelining: 1,
-      keepAliveTimeout: options.keepAliveTimeoutMs,
-      headersTimeout: options.headersTimeoutMs,
-      bodyTimeout: options.bodyTimeoutMs,
-      connect: {
-        timeout: options.connectTimeoutMs,
-        ...(options.ca !== undefined ? { ca: options.ca } : {}),
-        ...(options.tlsInsecure ? { rejectUnauthorized: false } : {}),
-      },
-    });
+    this.pool = appliancePool(this.origin, options);
     const travelOrder: Interceptor[] = [
       shareAndCache(this.cache),
       retryReads(options.retry, options.onRetry),
@@ -117,4 +109,47 @@ export class UpstreamTransport {
   async close(): Promise<void> {
     await this.pool.close();
   }
+}
+
+/** What the pool needs of the transport's options. */
+export type PoolOptions = Pick<
+  TransportOptions,
+  'connections' | 'http2' | 'connectTimeoutMs' | 'headersTimeoutMs' | 'bodyTimeoutMs' | 'keepAliveTimeoutMs' | 'ca' | 'tlsInsecure'
+>;
+
+/**
+ * Keep-alive connections to the appliance. HTTP/1.1 carries one call per socket at a time, never
+ * pipelined (undici holds a GET's successor only until the GET's headers arrive; after that it would
+ * queue behind a body still arriving). HTTP/2 is offered by ALPN when `http2` is set; undici
+ * multiplexes an h2 connection only as far as `pipelining` allows, one setting per client for both
+ * protocols, so it is set from each new socket's protocol before the client sees it: h2 takes the
+ * whole budget as streams of one connection (the fair queue still bounds calls in flight), an
+ * HTTP/1.1 fallback one call at a time.
+ */
+export function appliancePool(origin: string, options: PoolOptions): Pool {
+  const connect = buildConnector({
+    timeout: options.connectTimeoutMs,
+    allowH2: options.http2,
+    ...(options.ca !== undefined ? { ca: options.ca } : {}),
+    ...(options.tlsInsecure ? { rejectUnauthorized: false } : {}),
+  });
+  return new Pool(origin, {
+    connections: options.connections,
+    factory: (url, clientOptions) => {
+      const client: Client = new Client(url, {
+        ...clientOptions,
+        pipelining: 1,
+        keepAliveTimeout: options.keepAliveTimeoutMs,
+        headersTimeout: options.headersTimeoutMs,
+        bodyTimeout: options.bodyTimeoutMs,
+        connect: (connectOptions, callback) =>
+          connect(connectOptions, (...result) => {
+            const [, socket] = result;
+            if (socket) client.pipelining = socket instanceof TLSSocket && socket.alpnProtocol === 'h2' ? options.connections : 1;
+            callback(...result);
+          }),
+      });
+      return client;
+    },
+  });
 }

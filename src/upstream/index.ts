@@ -66,6 +66,7 @@ export function createUpstream(
     {
       baseUrl: config.baseUrl,
       connections: config.maxConnections,
+      http2: config.http2 === 'auto',
       connectTimeoutMs: config.connectTimeoutMs,
       headersTimeoutMs: config.headersTimeoutMs,
       bodyTimeoutMs: config.bodyTimeoutMs,

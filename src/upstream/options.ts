@@ -10,6 +10,8 @@ export interface UpstreamTuning {
   bodyTimeoutMs: number;
   keepAliveTimeoutMs: number;
   maxConnections: number;
+  /** `auto`: HTTP/2 when the appliance offers it by ALPN, else HTTP/1.1; `off`: HTTP/1.1 only. */
+  http2: 'auto' | 'off';
   /** Largest Limit the gateway asks of the appliance in one call. */
   pageSize: number;
   /** Upstream calls waiting for a connection beyond which new ones are refused (load shedding). */

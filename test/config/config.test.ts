@@ -43,6 +43,7 @@ describe('loadConfig', () => {
       apiVersion: 'auto',
       tlsInsecure: false,
       maxConnections: DEFAULTS.VEEAM_MAX_CONNECTIONS,
+      http2: 'off',
     });
   });
 
@@ -69,6 +70,7 @@ describe('loadConfig', () => {
     [{ METRICS_OPERATION_NAMES: 'Dashboard, bad name' }, /^METRICS_OPERATION_NAMES must be a comma-separated list of names/],
     [{ VEEAM_TLS_INSECURE: 'sure' }, /^VEEAM_TLS_INSECURE must be true or false$/],
     [{ VEEAM_MAX_CONNECTIONS: '0' }, /^VEEAM_MAX_CONNECTIONS must be at least 1$/],
+    [{ VEEAM_HTTP2: 'on' }, /^VEEAM_HTTP2 must be auto or off$/],
     [{ MAX_PAGE_LIMIT: '-5' }, /^MAX_PAGE_LIMIT must be a whole number/],
   ])('rejects %j with a clear message', (extra, message) => {
     const problems = problemsOf({ ...base, ...extra });

@@ -239,6 +239,8 @@ describe('counters, recorded requests and the admin surface', () => {
       headers: {},
       status: 200,
       at: i,
+      httpVersion: '1.1',
+      remotePort: 0,
     });
     for (let i = 0; i < MAX_RECORDED_REQUESTS + 5; i += 1) record(list, entry(i));
     expect(MAX_RECORDED_REQUESTS).toBe(10_000);

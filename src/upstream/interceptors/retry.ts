@@ -24,7 +24,8 @@ export interface RetryOptions {
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_CLOSED']);
+/** A connection lost or refused; over HTTP/2 also one call's stream reset (its connection lives on). */
+const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_CLOSED', 'ERR_HTTP2_STREAM_ERROR']);
 
 export function isRetryable(error: unknown): error is UpstreamError {
   if (error instanceof UpstreamHttpError) return RETRYABLE_STATUS.has(error.status);
