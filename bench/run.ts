@@ -13,7 +13,8 @@
  * BENCH_NODE_FLAGS (extra V8 flags for the gateways, comma-separated), BENCH_HOSTILE=0, BENCH_COMPRESSION=0 and
  * BENCH_H2=0 (skip those parts), BENCH_APPLIANCE (http; https: the simulator over TLS, HTTP/1.1 only;
  * https-h2: over TLS offering HTTP/2 by ALPN; the gateways and the floor trust its test CA),
- * BENCH_JSON=<file> (write the cells there instead of bench/results: bench/h2.ts reads them).
+ * BENCH_FLOOR_HTTP2=1 (with https-h2: the floor over HTTP/2 too), BENCH_JSON=<file> (write the cells
+ * there instead of bench/results: bench/h2.ts reads them).
  */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -176,6 +177,8 @@ async function main(): Promise<void> {
   );
   // Over TLS as appliances serve it: a throw-away CA that the gateways and the floor are told to trust.
   const pki = APPLIANCE === 'http' ? undefined : makeTestPki();
+  // The CA's key is in there: gone however the run ends.
+  if (pki) process.once('exit', () => rmSync(pki.dir, { recursive: true, force: true }));
   const tlsEnv: Record<string, string> = pki
     ? {
         BENCH_TLS_CERT: join(pki.dir, 'server.pem'),
@@ -237,7 +240,9 @@ async function main(): Promise<void> {
 
   // The floor: no connection cap, so no call ever waits for a socket. It speaks the gateway's API
   // revision ('auto' negotiates the newest the appliance accepts: the simulator's newest).
-  const floorAgent = new Agent({ keepAliveTimeout: 30_000, connect });
+  // BENCH_FLOOR_HTTP2=1 (with BENCH_APPLIANCE=https-h2): the floor's calls as streams of one h2 connection.
+  const floorH2 = process.env['BENCH_FLOOR_HTTP2'] === '1' ? { allowH2: true, pipelining: 100 } : {};
+  const floorAgent = new Agent({ keepAliveTimeout: 30_000, connect, ...floorH2 });
   const configured = gateways[0]?.apiVersion ?? '1.0-rev0';
   const apiVersion = configured === 'auto' ? (DEFAULT_API_VERSIONS[DEFAULT_API_VERSIONS.length - 1] ?? '1.0-rev0') : configured;
   const base = new URL(simUrl);
@@ -443,7 +448,6 @@ async function main(): Promise<void> {
   await floorAgent.close();
   await stop(sim.proc);
   await direct.close();
-  if (pki) rmSync(pki.dir, { recursive: true, force: true });
   if (JSON_OUT) {
     writeFileSync(JSON_OUT, JSON.stringify({ appliance: APPLIANCE, callsPerQuery, cells }));
     say(`wrote ${JSON_OUT}`);

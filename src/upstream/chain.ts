@@ -118,13 +118,22 @@ export type PoolOptions = Pick<
 >;
 
 /**
+ * Streams per HTTP/2 connection: the lowest common front-end default (Kestrel and IIS 100, nginx 128).
+ * undici does not wait for the limit an appliance advertises: a call past it would queue inside the
+ * connection with its headers timeout running. Past this many, the pool opens another connection.
+ */
+export const H2_STREAMS_PER_CONNECTION = 100;
+
+/**
  * Keep-alive connections to the appliance. HTTP/1.1 carries one call per socket at a time, never
  * pipelined (undici holds a GET's successor only until the GET's headers arrive; after that it would
  * queue behind a body still arriving). HTTP/2 is offered by ALPN when `http2` is set; undici
  * multiplexes an h2 connection only as far as `pipelining` allows, one setting per client for both
- * protocols, so it is set from each new socket's protocol before the client sees it: h2 takes the
- * whole budget as streams of one connection (the fair queue still bounds calls in flight), an
- * HTTP/1.1 fallback one call at a time.
+ * protocols, so it is set from each new socket's protocol before the client sees it: h2 takes up to
+ * H2_STREAMS_PER_CONNECTION calls as streams of one connection (the fair queue still bounds calls in
+ * flight), an HTTP/1.1 fallback one call at a time. undici counts a connection still being opened
+ * as busy, so calls made before one is up each open their own: the login's call opens the first, and
+ * after an appliance's GOAWAY the calls waiting then may open several (README, VEEAM_HTTP2).
  */
 export function appliancePool(origin: string, options: PoolOptions): Pool {
   const connect = buildConnector({
@@ -133,6 +142,7 @@ export function appliancePool(origin: string, options: PoolOptions): Pool {
     ...(options.ca !== undefined ? { ca: options.ca } : {}),
     ...(options.tlsInsecure ? { rejectUnauthorized: false } : {}),
   });
+  const h2Streams = Math.min(options.connections, H2_STREAMS_PER_CONNECTION);
   return new Pool(origin, {
     connections: options.connections,
     factory: (url, clientOptions) => {
@@ -145,7 +155,7 @@ export function appliancePool(origin: string, options: PoolOptions): Pool {
         connect: (connectOptions, callback) =>
           connect(connectOptions, (...result) => {
             const [, socket] = result;
-            if (socket) client.pipelining = socket instanceof TLSSocket && socket.alpnProtocol === 'h2' ? options.connections : 1;
+            if (socket) client.pipelining = socket instanceof TLSSocket && socket.alpnProtocol === 'h2' ? h2Streams : 1;
             callback(...result);
           }),
       });

@@ -10,6 +10,7 @@ import { Client } from 'undici';
 import { EnvError, simulatorOptionsFromEnv } from '../../src/simulator/env';
 import { startSimulator, type Simulator } from '../../src/simulator';
 import { makeTestPki, type TestPki } from '../helpers/tls';
+import { until } from '../helpers/upstream';
 
 const VERSION = '1.0-rev0';
 
@@ -202,15 +203,22 @@ describe('HTTP/2 from the simulator', () => {
     expect(sim.requests.map((call) => [call.status, call.httpVersion])).toEqual([[0, '1.1']]);
   });
 
-  it('close() resolves while an h2 session and an HTTP/1.1 keep-alive socket are still open', async () => {
+  it('close() resolves while an h2 session is open and an HTTP/1.1 call is still waiting out its latency', async () => {
     const own = await startSimulator({ sessionCount: 5, tls: { key: pki.key, cert: pki.cert }, http2: true });
     const session = h2Session(own);
     await h2Login(session, own);
-    expect(await undiciLoginAndList(undiciClient(own, false), own)).toBe(200);
+    const http1 = undiciClient(own, false);
+    expect(await undiciLoginAndList(http1, own)).toBe(200);
     expect(own.requests.map((call) => call.httpVersion)).toEqual(['2.0', '1.1', '1.1']);
+    own.knobs.latencyMs = 60_000;
+    const waiting = http1
+      .request({ method: 'GET', path: '/api/v1/system/version', headers: { 'x-api-version': VERSION } })
+      .catch(() => 'cut');
+    await until(() => own.requests.length === 4, 'the HTTP/1.1 call to arrive');
     const sessionClosed = new Promise<void>((resolve) => session.once('close', resolve));
     expect(await closesPromptly(own)).toBe('closed');
     await sessionClosed;
+    expect(await waiting).toBe('cut');
   });
 
   it('refuses HTTP/2 without TLS: appliances do not offer h2c', async () => {

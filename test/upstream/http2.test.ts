@@ -5,8 +5,9 @@
  */
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:https';
+import { createSecureServer, type ServerHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
-import { appliancePool } from '../../src/upstream/chain';
+import { appliancePool, H2_STREAMS_PER_CONNECTION } from '../../src/upstream/chain';
 import type { RecordedRequest } from '../../src/simulator/counters';
 import { createUpstream, type Upstream } from '../../src/upstream';
 import { startSimulator, type Simulator } from '../../src/simulator';
@@ -155,5 +156,49 @@ describe('HTTP/2 to the appliance', () => {
       await pool.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  describe('against a bare HTTP/2 server', () => {
+    /** Answers every call at once; counts the calls and the sessions (connections) it was given. */
+    async function h2Server() {
+      const sessions: ServerHttp2Session[] = [];
+      let streams = 0;
+      const server = createSecureServer({ key: pki.key, cert: pki.cert }, (_req, res) => {
+        streams += 1;
+        res.end('{}');
+      });
+      server.on('session', (session) => sessions.push(session));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const pool = appliancePool(`https://127.0.0.1:${(server.address() as AddressInfo).port}`, {
+        ...upstreamConfigFor(offersH2),
+        connections: 2 * H2_STREAMS_PER_CONNECTION,
+        http2: true,
+        ca: pki.caPem,
+        tlsInsecure: false,
+      });
+      const get = async (): Promise<void> => {
+        const response = await pool.request({ method: 'GET', path: '/' });
+        await response.body.text();
+      };
+      const close = async (): Promise<void> => {
+        await pool.destroy();
+        for (const session of sessions) session.destroy();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      };
+      return { sessions, get, close, streams: () => streams };
+    }
+
+    it('opens another connection past H2_STREAMS_PER_CONNECTION calls in flight', async () => {
+      const server = await h2Server();
+      try {
+        await server.get(); // the protocol is known: the burst below is streams, dispatched in one turn
+        const calls = H2_STREAMS_PER_CONNECTION + 1;
+        const burst = Array.from({ length: calls }, () => server.get());
+        await Promise.all(burst);
+        expect(server.sessions).toHaveLength(2);
+      } finally {
+        await server.close();
+      }
+    });
   });
 });

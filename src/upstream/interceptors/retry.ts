@@ -24,8 +24,22 @@ export interface RetryOptions {
 export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 2_000 };
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-/** A connection lost or refused; over HTTP/2 also one call's stream reset (its connection lives on). */
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE', 'ECONNREFUSED', 'UND_ERR_CLOSED', 'ERR_HTTP2_STREAM_ERROR']);
+/**
+ * A connection lost or refused. Over HTTP/2 also: one call's stream reset (ERR_HTTP2_STREAM_ERROR), a
+ * session ended with an error code (ERR_HTTP2_SESSION_ERROR), and a stream or session closed under
+ * an unanswered call (UND_ERR_INFO, which undici also uses for the sockets it closes itself). Retries
+ * are for GETs only, so none of these can repeat a change.
+ */
+const RETRYABLE_NETWORK = new Set([
+  'ECONNRESET',
+  'UND_ERR_SOCKET',
+  'EPIPE',
+  'ECONNREFUSED',
+  'UND_ERR_CLOSED',
+  'UND_ERR_INFO',
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_SESSION_ERROR',
+]);
 
 export function isRetryable(error: unknown): error is UpstreamError {
   if (error instanceof UpstreamHttpError) return RETRYABLE_STATUS.has(error.status);
