@@ -35,9 +35,9 @@ export const DEFAULTS = {
    */
   VEEAM_MAX_CONNECTIONS: 64,
   /**
-   * HTTP/1.1: Node 20's HTTP/2 client costs about twice the CPU per dashboard (its streams leave work
-   * for full garbage collections) and answers a c=1 dashboard slower; `auto` buys one connection
-   * instead of one per call in flight (bench/results: HTTP/1.1 against HTTP/2).
+   * HTTP/1.1: Node 20's HTTP/2 client costs about twice the CPU per dashboard at c=1 (mostly garbage
+   * collection, the floor's own calls alike) and answers slower; at c=64 it does as well on one
+   * connection instead of 64. `auto` is for appliances that limit connections (README, bench/h2).
    */
   VEEAM_HTTP2: 'off',
   /** Limit's maximum is undocumented; 200 is what real clients page with. */
