@@ -54,6 +54,18 @@ export const LINGER: Linger = { maxBytes: 16 * 1024 * 1024, maxMs: 5_000 };
  * already sent, then the response ends and the server closes the connection; a client that goes on
  * sending is cut off.
  */
+/** Connections whose body was refused for its size: their answer closes them (server.ts). */
+const refusedConnections = new WeakSet<object>();
+
+/**
+ * Whether this request came on a connection already refused for a body's size: a request pipelined
+ * behind the oversized one. Node reads it (the drain parses on), but its answer would never be sent:
+ * the 413 closes the connection. It is not served, so it costs the appliance nothing.
+ */
+export function behindRefusedBody(req: IncomingMessage): boolean {
+  return refusedConnections.has(req.socket);
+}
+
 export function refuseRequest(req: IncomingMessage, res: ServerResponse, error: HttpError, linger: Linger = LINGER): void {
   // The client has gone (as while it was authenticated): nobody to answer. Not req.destroyed: a
   // request whose body was read whole is destroyed too.
@@ -66,6 +78,7 @@ export function refuseRequest(req: IncomingMessage, res: ServerResponse, error: 
     return;
   }
   writeError(res, error.code, error.message, error.headers);
+  refusedConnections.add(req.socket);
   let drained = 0;
   const finish = (cutOff: boolean): void => {
     clearTimeout(timer);

@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { sendError } from '../errors/respond';
-import { declaredBodyBytes } from './body';
+import { behindRefusedBody, declaredBodyBytes } from './body';
 import { requestIdOf } from './request-id';
 import type { Route } from './route';
 
@@ -50,6 +50,7 @@ export function createHttpServer(routes: readonly Route[], logger: Logger, limit
     server.emit('request', req, res);
   });
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (behindRefusedBody(req)) return;
     const requestId = requestIdOf(req);
     res.setHeader('x-request-id', requestId);
     dispatch(routes, req, res, requestId).catch((error: unknown) => {

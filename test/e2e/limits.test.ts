@@ -112,6 +112,29 @@ it('logs a 413 as a 413, not 499, when the client leaves once it has read it (th
   expect(line()).toMatchObject({ status: 413, refused: 'payload_too_large' });
 });
 
+it('serves nothing pipelined behind a refused body: its answer could never be sent, so it costs the appliance nothing', async () => {
+  const callsBefore = stack.sim.counters.total();
+  const oversized = 2 * 1024 * 1024;
+  const query = JSON.stringify({ query: '{ sessions { totalCount } }' });
+  const answer = await new Promise<string>((resolve) => {
+    const socket = connect(Number(new URL(stack.gateway.url).port), '127.0.0.1');
+    const received: Buffer[] = [];
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => received.push(chunk));
+    socket.on('close', () => resolve(Buffer.concat(received).toString('latin1')));
+    socket.write(`POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${oversized}\r\n\r\n`);
+    socket.write(Buffer.alloc(oversized, 'x'));
+    socket.end(
+      `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${query.length}\r\n\r\n${query}`,
+    );
+  });
+  expect(answer).toMatch(/^HTTP\/1\.1 413 /);
+  expect(answer.match(/HTTP\/1\.1 \d{3}/g)).toHaveLength(1);
+  // Waits for what must not happen: served, the pipelined query reached the appliance within ~50 ms.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(stack.sim.counters.total()).toBe(callsBefore);
+});
+
 describe('a client that asks before sending its body (Expect: 100-continue, as curl does over 1 MiB)', () => {
   const HEAD = 'POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n';
 
