@@ -97,9 +97,11 @@ function listen(options: SimulatorOptions, onRequest: (req: SimulatorRequest, re
     server.on('clientError', answerClientError);
     return { server, closeConnections: () => server.closeAllConnections() };
   }
-  // No idle timeout: the h2 server has no keepAliveTimeout, and its `timeout` counts any silence, so
-  // it would also cut a call waiting out a long latency knob. close() ends whatever is still open.
   const server = createSecureServer({ key: options.tls.key, cert: options.tls.cert, allowHTTP1: true });
+  // The HTTP/1.1 fallback's idle sockets close as the plain server's do: Node's HTTP/1.1 connection
+  // handling reads keepAliveTimeout off this server. h2 sessions get no idle timeout (the server's
+  // `timeout` counts any silence, so it would also cut a call waiting out a long latency knob).
+  (server as { keepAliveTimeout?: number }).keepAliveTimeout = 30_000;
   // server.close() waits for idle sessions and fallback sockets alike, and this server has no
   // closeAllConnections(): keep both to destroy them.
   const sessions = new Set<ServerHttp2Session>();

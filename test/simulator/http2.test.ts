@@ -158,6 +158,16 @@ describe('HTTP/2 from the simulator', () => {
     expect(sim.requests[0]?.remotePort).toBeGreaterThan(0);
   });
 
+  it("keeps an HTTP/1.1 client's idle connection 30 s, as the plain server does (keep-alive: timeout=30)", async () => {
+    const response = await undiciClient(sim, false).request({
+      method: 'GET',
+      path: '/api/v1/system/version',
+      headers: { 'x-api-version': VERSION },
+    });
+    await response.body.dump();
+    expect(response.headers['keep-alive']).toBe('timeout=30');
+  });
+
   it('drops one h2 call by resetting its stream: a concurrent call on the session is answered', async () => {
     const session = h2Session();
     const token = await h2Login(session);
