@@ -49,11 +49,6 @@ export interface Linger {
 /** 16 MiB covers a body a few times over MAX_BODY_BYTES from a fast client; 5 s is nginx's lingering_timeout. */
 export const LINGER: Linger = { maxBytes: 16 * 1024 * 1024, maxMs: 5_000 };
 
-/**
- * Answers a refused request. A body refused for its size is drained (up to `linger`) with the answer
- * already sent, then the response ends and the server closes the connection; a client that goes on
- * sending is cut off.
- */
 /** Connections whose body was refused for its size: their answer closes them (server.ts). */
 const refusedConnections = new WeakSet<object>();
 
@@ -66,6 +61,11 @@ export function behindRefusedBody(req: IncomingMessage): boolean {
   return refusedConnections.has(req.socket);
 }
 
+/**
+ * Answers a refused request. A body refused for its size is drained (up to `linger`) with the answer
+ * already sent, then the response ends and the server closes the connection; a client that goes on
+ * sending is cut off.
+ */
 export function refuseRequest(req: IncomingMessage, res: ServerResponse, error: HttpError, linger: Linger = LINGER): void {
   // The client has gone (as while it was authenticated): nobody to answer. Not req.destroyed: a
   // request whose body was read whole is destroyed too.

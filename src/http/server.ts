@@ -46,6 +46,7 @@ export function createHttpServer(routes: readonly Route[], logger: Logger, limit
   // curl asks first for bodies over 1 MiB. Node would say "100 Continue" to any: for a declared body
   // over the limit it is withheld, so the 413 comes before the upload, which then never happens.
   server.on('checkContinue', (req: IncomingMessage, res: ServerResponse) => {
+    if (behindRefusedBody(req)) return;
     if (!(declaredBodyBytes(req) > (limits.maxBodyBytes ?? Infinity))) res.writeContinue();
     server.emit('request', req, res);
   });

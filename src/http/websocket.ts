@@ -17,6 +17,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { publicError } from '../graphql/errors';
 import { OperationRefused, type Live } from '../live/index';
 import { AuthError, type Authenticator, type ClientIdentity } from './auth/index';
+import { behindRefusedBody } from './body';
 import { clientAddress } from './client-address';
 import { shareKeyOf } from './client-gate';
 import { InFlightLimit } from './in-flight';
@@ -188,6 +189,11 @@ export function attachWebSocket(server: Server, options: WebSocketOptions): Live
   );
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    // Pipelined behind a body refused for its size: the connection ends after the 413 (body.ts).
+    if (behindRefusedBody(request)) {
+      socket.end();
+      return;
+    }
     const path = new URL(request.url ?? '/', 'http://gateway.invalid').pathname;
     if (path !== WEBSOCKET_PATH) {
       socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');

@@ -25,10 +25,11 @@ export const DEFAULT_RETRY: RetryOptions = { maxAttempts: 3, baseDelayMs: 100, m
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 /**
- * A connection lost or refused. Over HTTP/2 also: one call's stream reset (ERR_HTTP2_STREAM_ERROR), a
- * session ended with an error code (ERR_HTTP2_SESSION_ERROR), and a stream or session closed under
- * an unanswered call (UND_ERR_INFO, which undici also uses for the sockets it closes itself). Retries
- * are for GETs only, so none of these can repeat a change.
+ * A connection lost or refused. Over HTTP/2 also one call's stream reset (ERR_HTTP2_STREAM_ERROR) or
+ * closed before its answer was complete (UND_ERR_INFO; over HTTP/1.1 undici never fails a call with
+ * it). Not a session the appliance ended with an error code (ERR_HTTP2_SESSION_ERROR): that may be
+ * ENHANCE_YOUR_CALM, and resending every call in flight at once is the opposite; a GOAWAY without
+ * error fails its calls with UND_ERR_SOCKET, retried above. Retries are for GETs only.
  */
 const RETRYABLE_NETWORK = new Set([
   'ECONNRESET',
@@ -38,7 +39,6 @@ const RETRYABLE_NETWORK = new Set([
   'UND_ERR_CLOSED',
   'UND_ERR_INFO',
   'ERR_HTTP2_STREAM_ERROR',
-  'ERR_HTTP2_SESSION_ERROR',
 ]);
 
 export function isRetryable(error: unknown): error is UpstreamError {
