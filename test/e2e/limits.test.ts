@@ -5,6 +5,7 @@
 import { connect } from 'node:net';
 import { Readable } from 'node:stream';
 import { request } from 'undici';
+import { sendRaw } from '../helpers/raw-http';
 import { startStack, type Stack } from '../helpers/stack';
 import { until } from '../helpers/upstream';
 
@@ -114,19 +115,12 @@ it('logs a 413 as a 413, not 499, when the client leaves once it has read it (th
 
 it('upgrades no WebSocket pipelined behind a refused body: the connection ends after the 413', async () => {
   const oversized = 2 * 1024 * 1024;
-  const answer = await new Promise<string>((resolve) => {
-    const socket = connect(Number(new URL(stack.gateway.url).port), '127.0.0.1');
-    const received: Buffer[] = [];
-    socket.on('error', () => undefined);
-    socket.on('data', (chunk: Buffer) => received.push(chunk));
-    socket.on('close', () => resolve(Buffer.concat(received).toString('latin1')));
-    socket.write(`POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${oversized}\r\n\r\n`);
-    socket.write(Buffer.alloc(oversized, 'x'));
-    socket.write(
-      'GET /graphql HTTP/1.1\r\nHost: gateway\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
-        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
-    );
-  });
+  const answer = await sendRaw(Number(new URL(stack.gateway.url).port), [
+    `POST /graphql HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${oversized}\r\n\r\n`,
+    Buffer.alloc(oversized, 'x'),
+    'GET /graphql HTTP/1.1\r\nHost: gateway\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n' +
+      'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Protocol: graphql-transport-ws\r\n\r\n',
+  ]);
   expect(answer).toMatch(/^HTTP\/1\.1 413 /);
   expect(answer).not.toMatch(/HTTP\/1\.1 101/);
 });

@@ -3,10 +3,10 @@
  * connection, so its answer could never be sent, and serving it would only cost the appliance calls.
  */
 import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
 import { HttpError, readJsonBody, refuseRequest } from '../../src/http/body';
 import { createHttpServer } from '../../src/http/server';
 import type { Route } from '../../src/http/route';
+import { sendRaw } from '../helpers/raw-http';
 import { captureLogs } from '../helpers/upstream';
 
 const MAX_BODY_BYTES = 64 * 1024;
@@ -36,16 +36,15 @@ it('serves nothing pipelined behind a body refused for its size', async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     const oversized = 4 * MAX_BODY_BYTES;
-    const answer = await new Promise<string>((resolve) => {
-      const socket = connect((server.address() as AddressInfo).port, '127.0.0.1');
-      const received: Buffer[] = [];
-      socket.on('error', () => undefined);
-      socket.on('data', (chunk: Buffer) => received.push(chunk));
-      socket.on('close', () => resolve(Buffer.concat(received).toString('latin1')));
-      socket.write(`POST /oversized HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${oversized}\r\n\r\n`);
-      socket.write(Buffer.alloc(oversized, 'x'));
-      socket.end('POST /pipelined HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}');
-    });
+    const answer = await sendRaw(
+      (server.address() as AddressInfo).port,
+      [
+        `POST /oversized HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: ${oversized}\r\n\r\n`,
+        Buffer.alloc(oversized, 'x'),
+        'POST /pipelined HTTP/1.1\r\nHost: gateway\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}',
+      ],
+      { end: true },
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     // Node parses the pipelined request while the 413 drains, before the connection closes.
     expect(served).toEqual(['/oversized']);
