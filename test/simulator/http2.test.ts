@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Client } from 'undici';
 import { EnvError, simulatorOptionsFromEnv } from '../../src/simulator/env';
 import { startSimulator, type Simulator } from '../../src/simulator';
+import { get, login } from '../helpers/sim-client';
 import { makeTestPki, type TestPki } from '../helpers/tls';
 import { until } from '../helpers/upstream';
 
@@ -98,20 +99,8 @@ function undiciClient(target: Simulator, allowH2: boolean): Client {
 }
 
 async function undiciLoginAndList(client: Client, target: Simulator): Promise<number> {
-  const login = await client.request({
-    method: 'POST',
-    path: '/api/v1/token',
-    headers: { 'x-api-version': VERSION, 'content-type': 'application/x-www-form-urlencoded' },
-    body: loginForm(target),
-  });
-  const { access_token: token } = (await login.body.json()) as { access_token: string };
-  const list = await client.request({
-    method: 'GET',
-    path: '/api/v1/sessions?Limit=3',
-    headers: { 'x-api-version': VERSION, authorization: `Bearer ${token}` },
-  });
-  await list.body.dump();
-  return list.statusCode;
+  const { access } = await login(target, VERSION, client);
+  return (await get(target, access, '/api/v1/sessions?Limit=3', VERSION, client)).status;
 }
 
 /** Resolves 'closed' once close() does, or 'still open' after a wait no healthy close() needs. */
